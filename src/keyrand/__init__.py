@@ -1,0 +1,67 @@
+"""keyrand: MLX's ``mlx.core.random``, bit for bit, on NumPy (and CuPy, Dask).
+
+Every number is a pure function of a key, the size of the draw and the
+element's index: threefry2x32-20 in MLX's counter layout, mapped by MLX's
+float32 arithmetic. The same key gives the same numbers as MLX 0.32.4's CPU
+backend, on any machine.
+"""
+
+from ._devices import (
+    Device,
+    DeviceType,
+    Stream,
+    cpu,
+    default_device,
+    default_stream,
+    gpu,
+    new_stream,
+    set_default_device,
+    stream,
+)
+from ._dtypes import bfloat16
+from ._keys import key, seed, state
+from .samplers import (
+    bernoulli,
+    bits,
+    categorical,
+    gumbel,
+    laplace,
+    multivariate_normal,
+    normal,
+    permutation,
+    randint,
+    split,
+    truncated_normal,
+    uniform,
+)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Device",
+    "DeviceType",
+    "Stream",
+    "bernoulli",
+    "bfloat16",
+    "bits",
+    "categorical",
+    "cpu",
+    "default_device",
+    "default_stream",
+    "gpu",
+    "gumbel",
+    "key",
+    "laplace",
+    "multivariate_normal",
+    "new_stream",
+    "normal",
+    "permutation",
+    "randint",
+    "seed",
+    "set_default_device",
+    "split",
+    "state",
+    "stream",
+    "truncated_normal",
+    "uniform",
+]

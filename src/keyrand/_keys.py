@@ -1,0 +1,130 @@
+"""Keys and the per-thread global key sequence (spec §3).
+
+``key(s)`` is ``(s >> 32, s & 0xFFFFFFFF)``. Each thread keeps a state key
+``S``; a sampler called without ``key=`` takes one subkey with
+``(A, B) = split(S); S = A; return B``, exactly as MLX does. ``seed(s)`` sets
+the calling thread's state to ``key(s)``.
+
+Deviation from MLX: MLX starts every unseeded thread from the same
+time-based key, so unseeded threads draw identical numbers. keyrand derives
+each thread's starting key from the process's time-based key and a
+per-thread serial number through the hash, so no two unseeded threads share a
+starting key. A thread that calls ``seed`` gets exactly MLX's sequence.
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+import time
+
+import numpy as np
+
+from ._threefry import threefry2x32
+
+_U64_MAX = (1 << 64) - 1
+#: Counter word that separates per-thread starting keys from ordinary draws ("thrd").
+_THREAD_TAG = 0x74687264
+
+
+def _check_seed(seed: object, fn: str) -> int:
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
+        raise TypeError(f"[{fn}] seed must be an int in [0, 2**64), not {type(seed).__name__}.")
+    seed = int(seed)
+    if not 0 <= seed <= _U64_MAX:
+        raise TypeError(f"[{fn}] seed must be in [0, 2**64), got {seed}.")
+    return seed
+
+
+def key(seed: int) -> np.ndarray:
+    """Make a PRNG key from a seed.
+
+    Args:
+        seed: Integer in ``[0, 2**64)``.
+
+    Returns:
+        uint32 array ``[seed >> 32, seed & 0xFFFFFFFF]`` of shape (2,).
+
+    Raises:
+        TypeError: ``seed`` is not an int or lies outside ``[0, 2**64)`` (as in MLX).
+    """
+    s = _check_seed(seed, "key")
+    return np.array([s >> 32, s & 0xFFFFFFFF], dtype=np.uint32)
+
+
+def split2(k: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``split(k, 2)``: subkeys ``[a0, a1]`` and ``[b0, b1]``, ``(a_j, b_j) = T(k, (j, j+2))``."""
+    a0, b0 = threefry2x32(k[0], k[1], 0, 2)
+    a1, b1 = threefry2x32(k[0], k[1], 1, 3)
+    return np.array([a0, a1], np.uint32), np.array([b0, b1], np.uint32)
+
+
+class _State(threading.local):
+    """The calling thread's state key, created on first use."""
+
+    def __init__(self) -> None:
+        serial = next(_thread_serial)
+        root = _process_root()
+        x0, x1 = threefry2x32(root[0], root[1], serial, _THREAD_TAG)
+        self.key = np.array([x0, x1], np.uint32)
+
+
+_thread_serial = itertools.count()
+_root_lock = threading.Lock()
+_root: list[np.ndarray] = []
+
+
+def _process_root() -> np.ndarray:
+    # key(T_ms), taken once per process like MLX's initial state.
+    with _root_lock:
+        if not _root:
+            _root.append(key(time.time_ns() // 1_000_000))
+        return _root[0]
+
+
+_state = _State()
+
+
+def seed(seed: int) -> None:
+    """Seed the calling thread's global key sequence: its state becomes ``key(seed)``.
+
+    Raises:
+        TypeError: ``seed`` is not an int in ``[0, 2**64)``.
+    """
+    _state.key = key(_check_seed(seed, "seed"))
+
+
+def next_key() -> np.ndarray:
+    """Take the next subkey of the calling thread's sequence: ``S, k = split(S)``."""
+    _state.key, sub = split2(_state.key)
+    return sub
+
+
+def state() -> np.ndarray:
+    """A copy of the calling thread's current state key (MLX's ``random.state[0]``)."""
+    return _state.key.copy()
+
+
+def check_key(k: object, fn: str, batch: bool = False) -> np.ndarray:
+    """Validate a key argument and return it as a NumPy uint32 array.
+
+    Args:
+        k: The key: uint32 array of shape (2,), or (..., 2) when ``batch``.
+        fn: Name of the calling function, for messages.
+        batch: Accept batches of keys (``bits`` only, as under MLX's vmap).
+
+    Raises:
+        ValueError: wrong dtype or shape (as MLX's ``[bits] Expected key ...``).
+    """
+    from ._dtypes import to_numpy
+
+    if not (hasattr(k, "__array__") or hasattr(k, "__dlpack__")):
+        raise TypeError(f"[{fn}] key must be a uint32 array of shape (2,), "
+                        f"not {type(k).__name__}.")
+    arr = to_numpy(k)
+    if arr.dtype != np.uint32:
+        raise ValueError(f"[{fn}] key: expected dtype uint32 but received {arr.dtype}.")
+    if not (arr.shape == (2,) or (batch and arr.ndim >= 1 and arr.shape[-1] == 2)):
+        want = "(..., 2)" if batch else "(2,)"
+        raise ValueError(f"[{fn}] key: expected shape {want} but received {arr.shape}.")
+    return np.ascontiguousarray(arr)

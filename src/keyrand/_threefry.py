@@ -1,0 +1,84 @@
+"""Threefry-2x32-20 and MLX's counter layout: the only source of randomness.
+
+Every number keyrand returns is word ``w`` of the ``W``-word stream of a key,
+where (spec §4, §5.1)::
+
+    h = W // 2,  off = h + (W mod 2)
+    word[j]       = T(key, (j, j + off)).x0      for j < h
+    word[j + off] = T(key, (j, j + off)).x1      for j < h
+    word[h]       = T(key, (h, 0)).x0            if W is odd
+
+``T`` is threefry2x32 with 20 rounds. The rotation table and key-schedule
+constant below are the single definition; the GPU kernel source is generated
+from them too.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+#: Rotation amounts, rounds 0-3 of even blocks then rounds 0-3 of odd blocks.
+ROTATIONS = (13, 15, 26, 6, 17, 29, 16, 24)
+#: Key-schedule parity constant (Threefish's C240 for 32-bit words).
+PARITY = 0x1BD11BDA
+#: Number of four-round blocks (5 × 4 = 20 rounds).
+BLOCKS = 5
+#: Largest number of 32-bit words one key can produce before MLX's counters wrap (§5.2).
+MAX_WORDS = 1 << 32
+
+_U32 = np.uint32
+
+
+@njit(cache=True)
+def _rotl(x, r):
+    return _U32((x << _U32(r)) | (x >> _U32(32 - r)))
+
+
+@njit(cache=True)
+def threefry2x32(k0, k1, c0, c1):
+    """Hash counter ``(c0, c1)`` under key ``(k0, k1)`` (all uint32).
+
+    Implements the 20-round Threefry-2x32 of Salmon et al. (2011): five
+    blocks of four ``x0 += x1; x1 = rotl(x1, R) ^ x0`` rounds, each block
+    followed by injection of the key schedule ``(k0, k1, k0 ^ k1 ^ C240)``.
+
+    Returns:
+        The pair ``(x0, x1)`` of uint32 words.
+    """
+    k0 = _U32(k0)
+    k1 = _U32(k1)
+    ks = (k0, k1, _U32(k0 ^ k1 ^ _U32(PARITY)))
+    x0 = _U32(_U32(c0) + k0)
+    x1 = _U32(_U32(c1) + k1)
+    for i in range(BLOCKS):
+        for r in range(4):
+            x0 = _U32(x0 + x1)
+            x1 = _rotl(x1, ROTATIONS[(i & 1) * 4 + r])
+            x1 = _U32(x1 ^ x0)
+        x0 = _U32(x0 + ks[(i + 1) % 3])
+        x1 = _U32(x1 + ks[(i + 2) % 3] + _U32(i + 1))
+    return x0, x1
+
+
+@njit(cache=True)
+def layout(total_words):
+    """Return ``(h, off)``: the number of counter pairs and the second word's offset."""
+    h = total_words // 2
+    return h, h + (total_words & 1)
+
+
+@njit(cache=True)
+def word_at(k0, k1, total_words, w):
+    """Word ``w`` of the ``total_words``-word stream of key ``(k0, k1)`` (spec §5.1)."""
+    h, off = layout(total_words)
+    if w < h:
+        return threefry2x32(k0, k1, w, w + off)[0]
+    if w < off:
+        return threefry2x32(k0, k1, h, 0)[0]
+    return threefry2x32(k0, k1, w - off, w)[1]
+
+
+def words_needed(num_elements: int, width: int) -> int:
+    """Number of 32-bit words behind ``num_elements`` values of ``width`` bytes (§5.1)."""
+    return (num_elements * width + 3) // 4

@@ -1,0 +1,280 @@
+"""Word → sample maps, exactly as MLX 0.32.4 computes them (spec §6, §8).
+
+Each transform takes one uint32 word of the key's stream and a tuple of
+float64 parameters and returns one value. Narrow float dtypes are handled by
+"dtype arithmetic" (spec §1): every operation runs in float32 and its result
+is rounded to float16 or bfloat16 (rounding code ``rd``) before the next one,
+so the float32 returned holds a value exactly representable in that dtype.
+
+These are the only definitions of the sampler arithmetic; every backend
+composes them.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numba import errors, njit, types
+from numba.extending import overload
+
+from ._mathf32 import log1pf, logf, mlx_erfinv, round_bf16, round_f16
+
+# Transform codes.
+BITS = 0
+UNIFORM = 1
+NORMAL = 2
+GUMBEL = 3
+LAPLACE = 4
+TRUNCATED_NORMAL = 5
+BERNOULLI = 6
+BERNOULLI64 = 7
+WORD_F32 = 8
+ERFINV_SYM = 9
+WORD_F64 = 10
+RANDINT = 11
+LAPLACE64 = 12
+
+# Rounding codes.
+RD_F32 = 0
+RD_F16 = 1
+RD_BF16 = 2
+
+#: Integer conversion codes for RANDINT (MLX's float32 → integer casts, §6.5).
+INT_CODES = {
+    np.dtype(np.int64): 0,
+    np.dtype(np.int32): 1,
+    np.dtype(np.int16): 2,
+    np.dtype(np.int8): 3,
+    np.dtype(np.uint64): 4,
+    np.dtype(np.uint32): 5,
+    np.dtype(np.uint16): 6,
+    np.dtype(np.uint8): 7,
+    np.dtype(np.bool_): 8,
+}
+#: uint32's vector conversion rule (§6.5).
+UINT32_VECTOR = 9
+_TWO63 = 2.0**63
+_TWO31 = 2.0**31
+_INT64_MIN = np.int64(-(2**63))
+
+_F32 = np.float32
+#: float32(2^-32): f32(b) · 2^-32 is MLX's exact ``b / float32(2^32 - 1)`` (§8.1).
+_INV_2_32 = _F32(2.0**-32)
+#: Largest float32 below 1 (0x3F7FFFFF): U01's clamp and SYM's lower bound.
+ONE_MINUS_ULP = float(np.uint32(0x3F7FFFFF).view(np.float32))
+#: U01's clamp for each rounding code (§8.1).
+UNIFORM_CLAMP = {RD_F32: ONE_MINUS_ULP, RD_F16: 0.99951171875, RD_BF16: 0.99609375}
+
+
+@njit(cache=True)
+def rnd(rd, x):
+    """Round a float32 result to the dtype of rounding code ``rd`` (§6.2)."""
+    if rd == RD_F16:
+        return round_f16(x)
+    if rd == RD_BF16:
+        return round_bf16(x)
+    return x
+
+
+@njit(cache=True)
+def _min(a, b):
+    # MLX minimum (§6.6): a NaN first argument wins.
+    return a if (a != a or a < b) else b
+
+
+@njit(cache=True)
+def _max(a, b):
+    # MLX maximum (§6.6).
+    return a if (a != a or a > b) else b
+
+
+@njit(cache=True)
+def u01(w, clamp):
+    """``min(f32(w) · 2^-32, clamp)``: MLX's [0, 1) uniform (§8.1 step 5)."""
+    return _min(_F32(w) * _INV_2_32, _F32(clamp))
+
+
+@njit(cache=True)
+def sym(w):
+    """SYM: ``f32(2·u + (−0.99999994))``, MLX's uniform(−0x3F7FFFFF, 1) (§8)."""
+    return _F32(_F32(2.0) * u01(w, ONE_MINUS_ULP) - _F32(ONE_MINUS_ULP))
+
+
+@njit(cache=True)
+def _sign(x):
+    if x < 0:
+        return _F32(-1.0)
+    if x > 0:
+        return _F32(1.0)
+    return _F32(0.0)
+
+
+@njit(cache=True)
+def _trunc64(x):
+    # C++ float → int64 on x86-64: NaN and out-of-range give INT64_MIN.
+    if x >= -_TWO63 and x < _TWO63:
+        return np.int64(x)
+    return _INT64_MIN
+
+
+@njit(cache=True)
+def _trunc32(x):
+    # C++ float → int32 on x86-64: NaN and out-of-range give INT32_MIN.
+    if x >= -_TWO31 and x < _TWO31:
+        return np.int64(x)
+    return np.int64(-(2**31))
+
+
+@njit(cache=True)
+def to_int(code, x):
+    """MLX's float32 → integer conversion of ``x`` for INT_CODES ``code`` (§6.5).
+
+    Returns the int64 whose low bits are the target's bit pattern. Code 5 is
+    uint32's scalar rule and code 9 its vector rule; they agree on
+    [−2^31, 2^32] and MLX applies the vector rule to the first 4·⌊n/4⌋
+    elements of a contiguous conversion.
+    """
+    if code == 0:
+        return _trunc64(x)
+    if code == 4:
+        if x >= _TWO63:
+            return _trunc64(x - _TWO63) ^ _INT64_MIN
+        return _trunc64(x)
+    if code == 5:
+        return _trunc64(x) if (x >= -_TWO63 and x < _TWO63) else np.int64(0)
+    if code == 8:
+        return np.int64(x != 0)
+    if code == 9:
+        if x >= _TWO31:
+            return _trunc32(x - _TWO31) ^ np.int64(-(2**31))
+        return _trunc32(x)
+    return _trunc32(x)
+
+
+@njit(cache=True)
+def _bits(rd, w, p):
+    return w
+
+
+@njit(cache=True)
+def _uniform(rd, w, p):
+    # p = (clamp, range, low): (range·u) + low in dtype arithmetic (§8.1).
+    u = rnd(rd, u01(w, p[0]))
+    return rnd(rd, rnd(rd, _F32(p[1]) * u) + _F32(p[2]))
+
+
+@njit(cache=True)
+def _normal(rd, w, p):
+    # p = (c, loc, has_loc) with c = √2·scale: loc + c·erfinv(SYM) (§8.2).
+    z = rnd(rd, _F32(p[0]) * rnd(rd, mlx_erfinv(sym(w))))
+    return rnd(rd, _F32(p[1]) + z) if p[2] != 0.0 else z
+
+
+@njit(cache=True)
+def _gumbel(rd, w, p):
+    # p = (clamp,): −log(−log(u)) (§8.5).
+    u = rnd(rd, u01(w, p[0]))
+    return -rnd(rd, logf(-rnd(rd, logf(u))))
+
+
+@njit(cache=True)
+def _laplace(rd, w, p):
+    # p = (scale, loc, has_scale, has_loc): loc + scale·sign(s)·log1p(−|s|) (§8.6).
+    s = sym(w)
+    v = rnd(rd, _sign(s) * log1pf(-abs(s)))
+    v = rnd(rd, _F32(p[0]) * v) if p[2] != 0.0 else v
+    return rnd(rd, _F32(p[1]) + v) if p[3] != 0.0 else v
+
+
+@njit(cache=True)
+def _laplace64(rd, w, p):
+    # float64 laplace (§8.6 step 3): the C library's double log1p, which Numba's math.log1p calls.
+    s = sym(w)
+    v = np.float64(_sign(s)) * math.log1p(-np.float64(abs(s)))
+    v = p[0] * v if p[2] != 0.0 else v
+    return p[1] + v if p[3] != 0.0 else v
+
+
+@njit(cache=True)
+def _truncated_normal(rd, w, p):
+    # p = (clamp, range, a, c, upper, lower): max(min(upper, c·erfinv(range·u + a)), lower) (§8.4).
+    u = rnd(rd, u01(w, p[0]))
+    x = rnd(rd, rnd(rd, _F32(p[1]) * u) + _F32(p[2]))
+    y = rnd(rd, _F32(p[3]) * rnd(rd, mlx_erfinv(x)))
+    return _max(_min(_F32(p[4]), y), _F32(p[5]))
+
+
+@njit(cache=True)
+def _bernoulli(rd, w, p):
+    # p = (t,): f32(w) < t (§8.7).
+    return _F32(w) < _F32(p[0])
+
+
+@njit(cache=True)
+def _bernoulli64(rd, w, p):
+    # p = (t,): f64(w) < t for float64 p (§8.7).
+    return np.float64(w) < p[0]
+
+
+@njit(cache=True)
+def _word_f32(rd, w, p):
+    return _F32(w)
+
+
+@njit(cache=True)
+def _word_f64(rd, w, p):
+    return np.float64(w)
+
+
+@njit(cache=True)
+def _erfinv_sym(rd, w, p):
+    return mlx_erfinv(sym(w))
+
+
+@njit(cache=True)
+def _randint(rd, w, p):
+    # p = (range, low): floor((range·u) + low) in float32, then integer code rd (§8.8, §6.5).
+    u = u01(w, ONE_MINUS_ULP)
+    return to_int(rd, np.floor(_F32(_F32(p[0]) * u) + _F32(p[1])))
+
+
+#: Transform code → implementation ``f(rd, word, params)``.
+TRANSFORMS = {
+    BITS: _bits,
+    UNIFORM: _uniform,
+    NORMAL: _normal,
+    GUMBEL: _gumbel,
+    LAPLACE: _laplace,
+    TRUNCATED_NORMAL: _truncated_normal,
+    BERNOULLI: _bernoulli,
+    BERNOULLI64: _bernoulli64,
+    WORD_F32: _word_f32,
+    WORD_F64: _word_f64,
+    ERFINV_SYM: _erfinv_sym,
+    LAPLACE64: _laplace64,
+    RANDINT: _randint,
+}
+#: Number of float64 parameters every transform receives (unused ones are 0).
+NUM_PARAMS = 6
+
+
+def apply(kind: int, rd: int, w: np.uint32, p: tuple) -> object:
+    """Map word ``w`` through transform ``kind`` with rounding code ``rd`` and parameters ``p``.
+
+    Callable from Python and from Numba kernels; in a kernel ``kind`` must be
+    a literal, and the call compiles to that transform alone.
+    """
+    return TRANSFORMS[kind](rd, w, p)
+
+
+@overload(apply, prefer_literal=True)
+def _apply_literal(kind, rd, w, p):
+    if not isinstance(kind, types.IntegerLiteral):
+        raise errors.TypingError("keyrand: the transform code must be a literal integer")
+    impl_of_kind = TRANSFORMS[kind.literal_value]
+
+    def impl(kind, rd, w, p):
+        return impl_of_kind(rd, w, p)
+
+    return impl

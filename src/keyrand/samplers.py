@@ -1,0 +1,766 @@
+"""The samplers of ``mlx.core.random``: validate → shapes and dtypes → backend → finish.
+
+Each public function mirrors MLX's signature and consumes one key of the
+calling thread's global sequence when called without ``key=`` (spec §3). The
+element arithmetic lives in :mod:`keyrand._transforms`; scalar parameters are
+fused into the backend kernel, array parameters are broadcast afterwards in
+the target dtype's arithmetic, exactly as MLX orders the operations.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+
+from . import _cpu
+from . import _transforms as tr
+from ._checks import (
+    broadcast_shapes,
+    check_nonnegative,
+    check_shape,
+    check_within,
+    check_words,
+)
+from ._devices import DeviceType, Stream, resolve
+from ._dtypes import (
+    arith,
+    as_dtype,
+    cast,
+    complex64,
+    convert_scalar_or_array,
+    float32,
+    float64,
+    is_float,
+    promote,
+    rounding_code,
+    to_narrow,
+    to_numpy,
+)
+from ._keys import check_key, next_key
+from ._mathf32 import erf_array, erfinv_array, exp_array
+from ._threefry import words_needed
+
+ShapeLike = Sequence[int]
+_SQRT2 = math.sqrt(2.0)
+#: float32 just above 2^32: bernoulli's threshold scale (§8.7).
+_BERNOULLI_SCALE = float(np.uint32(0x4F800001).view(np.float32))
+
+
+class _Call:
+    """One sampler call: its stream, backend and key, resolved in MLX's order.
+
+    Argument conversion (TypeError) happens before the global key is drawn;
+    every later failure still uses up that key (§3, §9).
+    """
+
+    def __init__(self, fn: str, key: object, stream: object) -> None:
+        self.fn = fn
+        st = resolve(stream, fn)
+        self.backend = _backend(st, fn)
+        self.key = next_key() if key is None else key
+
+    def checked_key(self) -> np.ndarray:
+        return check_key(self.key, self.fn)
+
+    def generate(self, num_words: int, kind: int, rd: int, params: tuple,
+                 dtype: np.dtype) -> np.ndarray:
+        """Flat array: transform ``kind`` of each of the key's ``num_words`` words."""
+        check_words(num_words, self.fn)
+        key = self.checked_key()
+        out = np.empty(num_words, dtype)
+        self.backend.fill(out, key, kind, rd, params)
+        return out
+
+
+def _backend(st: Stream, fn: str):
+    if st.device.type is DeviceType.cpu:
+        return _cpu
+    raise RuntimeError(
+        f"[{fn}] stream: the gpu backend is not available in this build of keyrand; "
+        "use the cpu device (the default).")
+
+
+def _size(shape: tuple[int, ...]) -> int:
+    return math.prod(shape)
+
+
+def _scalar(a: np.ndarray) -> bool:
+    return a.ndim == 0
+
+
+def _finish(flat: np.ndarray, shape: tuple[int, ...], dtype: np.dtype) -> np.ndarray:
+    """Reshape a float32 kernel result; round it to a narrow ``dtype`` (exact, NaNs re-encoded)."""
+    out = flat.reshape(shape)
+    return to_narrow(out, dtype) if out.dtype != dtype else out
+
+
+def _clamp_of(dtype: np.dtype) -> float:
+    return tr.UNIFORM_CLAMP[rounding_code(dtype)]
+
+
+def _unit(call: _Call, shape: tuple[int, ...], dtype: np.dtype) -> np.ndarray:
+    """``cast(min(U01, C_D), D)``: uniform(0, 1) in ``dtype`` (§8.1)."""
+    flat = call.generate(_size(shape), tr.UNIFORM, rounding_code(dtype),
+                         (_clamp_of(dtype), 1.0, 0.0), float32)
+    return _finish(flat, shape, dtype)
+
+
+def _mlx_min(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """MLX ``minimum(a, b)``: a NaN ``a`` wins (§6.6)."""
+    return np.where(np.isnan(a) | (a < b), a, b)
+
+
+def _mlx_max(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """MLX ``maximum(a, b)``: a NaN ``a`` wins (§6.6)."""
+    return np.where(np.isnan(a) | (a > b), a, b)
+
+
+def _float_dtype(dtype: object, fn: str, message: str) -> np.dtype:
+    d = as_dtype(dtype, fn)
+    if not is_float(d):
+        raise ValueError(f"[{fn}] dtype: {message}, got {d}.")
+    return d
+
+
+def _no_float64(d: np.dtype, fn: str) -> None:
+    if d == float64:
+        raise RuntimeError(f"[{fn}] dtype: float64 is not supported (MLX has no float64 "
+                           "uniform).")
+
+
+def _uniform_in(call: _Call, lo: np.ndarray, rng: np.ndarray, shape: tuple[int, ...],
+                d: np.dtype) -> np.ndarray:
+    """``(range·U) + lo`` in ``d`` arithmetic, U = uniform(0, 1) in ``d`` (§8.1)."""
+    if _scalar(rng) and _scalar(lo):
+        params = (_clamp_of(d), float(rng), float(lo))
+        flat = call.generate(_size(shape), tr.UNIFORM, rounding_code(d), params, float32)
+        return _finish(flat, shape, d)
+    u = _unit(call, shape, d)
+    return np.broadcast_to(arith(np.add, arith(np.multiply, rng, u, d), lo, d), shape)
+
+
+def bits(shape: ShapeLike = (), width: int = 4, key: object = None,
+         stream: object = None) -> np.ndarray:
+    """Raw random bits in MLX's counter layout.
+
+    Element ``i`` of the ``W = ceil(size·width/4)``-word stream is word ``i``
+    of threefry2x32 in MLX's pairing (spec §5.1); for width 1 and 2 the words
+    are laid out as little-endian bytes and the first ``size·width`` are kept.
+
+    Args:
+        shape: Output shape.
+        width: Bytes per element: 1, 2 or 4 (uint8, uint16, uint32).
+        key: uint32 key of shape (2,), or a batch of keys of shape (..., 2)
+            giving one block per key (as under MLX's vmap, §5.4).
+        stream: Stream or device to run on.
+
+    Returns:
+        Array of shape ``key.shape[:-1] + shape`` and dtype uint8/16/32.
+
+    Raises:
+        ValueError: bad width, negative dimensions, bad key, or more than 2^32 words per key.
+    """
+    fn = "bits"
+    dims = check_shape(shape, fn)
+    call = _Call(fn, key, stream)
+    if width not in (1, 2, 4) or isinstance(width, bool):
+        raise ValueError(f"[{fn}] width must be 1, 2 or 4 bytes, got {width!r}.")
+    check_nonnegative(dims, fn)
+    keys = check_key(call.key, fn, batch=True)
+    num_bytes = _size(dims) * width
+    num_words = words_needed(_size(dims), width)
+    check_words(num_words, fn)
+    batch = keys.shape[:-1]
+    flat_keys = keys.reshape(-1, 2)
+    words = np.empty((flat_keys.shape[0], num_words), np.uint32)
+    for row, k in zip(words, flat_keys, strict=True):
+        call.backend.fill(row, k, tr.BITS, 0, ())
+    out = words.view(np.uint8)[:, :num_bytes]
+    if num_bytes != 4 * num_words:
+        out = np.ascontiguousarray(out)
+    return out.view(np.dtype(f"uint{8 * width}")).reshape(batch + dims)
+
+
+def split(key: object, num: int = 2, stream: object = None) -> np.ndarray:
+    """Split a key into ``num`` independent subkeys.
+
+    ``split(key, num)`` is ``bits((num, 2), key=key)``: row ``i`` is subkey ``i``
+    (spec §3).
+
+    Args:
+        key: uint32 key of shape (2,).
+        num: Number of subkeys (≥ 0).
+        stream: Stream or device to run on.
+
+    Returns:
+        uint32 array of shape ``(num, 2)``.
+
+    Raises:
+        TypeError: ``num`` is not an int.
+        ValueError: ``num`` is negative or ``key`` is malformed.
+    """
+    if isinstance(num, bool) or not isinstance(num, (int, np.integer)):
+        raise TypeError(f"[split] num must be an int, not {type(num).__name__}.")
+    if key is None:
+        raise TypeError("[split] key must be a uint32 array of shape (2,), not None.")
+    call = _Call("split", key, stream)
+    num = int(num)
+    check_nonnegative((num,), "split", "num")
+    flat = call.generate(2 * num, tr.BITS, 0, (), np.dtype(np.uint32))
+    return flat.reshape(num, 2)
+
+
+def uniform(low: object = 0, high: object = 1, shape: ShapeLike = (),
+            dtype: object = float32, key: object = None, stream: object = None) -> np.ndarray:
+    """Uniform samples on ``[low, high)``.
+
+    With ``b`` the key's words, ``u = min(f32(b)·2^-32, 1 − ulp)`` rounded to
+    ``dtype``, and the result is ``(high − low)·u + low`` in ``dtype``
+    arithmetic (spec §8.1). ``low > high`` is allowed.
+
+    Args:
+        low: Lower bound, scalar or array broadcastable to ``shape``.
+        high: Upper bound, scalar or array broadcastable to ``shape``.
+        shape: Output shape; ``low``/``high`` may not enlarge it.
+        dtype: float32, float16 or bfloat16.
+        key: uint32 key of shape (2,); the global sequence if None.
+        stream: Stream or device to run on.
+
+    Returns:
+        Array of ``shape`` and ``dtype``.
+
+    Raises:
+        ValueError: non-float dtype, bounds that do not broadcast to ``shape``,
+            negative dimensions or a bad key.
+        RuntimeError: dtype float64 (MLX has no float64 uniform).
+    """
+    fn = "uniform"
+    dims = check_shape(shape, fn)
+    d = as_dtype(dtype, fn)
+    lo_in = convert_scalar_or_array(low, fn, "low")
+    hi_in = convert_scalar_or_array(high, fn, "high")
+    call = _Call(fn, key, stream)
+    if not is_float(d):
+        raise ValueError(f"[{fn}] dtype: can only generate uniform numbers with real floating "
+                         f"point type, got {d}.")
+    check_nonnegative(dims, fn)
+    lo = cast(lo_in, d)
+    rng = arith(np.subtract, cast(hi_in, d), lo, d)
+    check_within(fn, dims, rng.shape, lo.shape)
+    _no_float64(d, fn)
+    return _uniform_in(call, lo, rng, dims, d)
+
+
+def normal(shape: ShapeLike = (), dtype: object = float32, loc: object = None,
+           scale: object = None, key: object = None, stream: object = None) -> np.ndarray:
+    """Normal samples with mean ``loc`` and standard deviation ``scale``.
+
+    ``e = erfinv(s)`` for the symmetric uniform ``s`` on (−1, 1), and the
+    result is ``loc + (√2·scale)·e`` in ``dtype`` arithmetic (spec §8.2). For
+    complex64 the real and imaginary parts are consecutive ``e`` values with no
+    √2 factor, so each part is N(0, 1/2), then ``loc + scale·z`` (§8.3).
+
+    Args:
+        shape: Sample shape; ``loc``/``scale`` may broadcast it larger.
+        dtype: float16, bfloat16, float32, float64 or complex64.
+        loc: Mean (scalar or array), or None for 0 (no addition).
+        scale: Standard deviation (scalar or array), or None for 1.
+        key: uint32 key of shape (2,); the global sequence if None.
+        stream: Stream or device to run on.
+
+    Returns:
+        Array of shape ``broadcast(shape, loc.shape, scale.shape)`` and ``dtype``.
+
+    Raises:
+        ValueError: unsupported dtype, shapes that do not broadcast, negative
+            dimensions or a bad key.
+    """
+    fn = "normal"
+    dims = check_shape(shape, fn)
+    d = as_dtype(dtype, fn)
+    loc_in = None if loc is None else _hinted(loc, d, fn, "loc")
+    scale_in = None if scale is None else _hinted(scale, d, fn, "scale")
+    call = _Call(fn, key, stream)
+    if d != complex64 and not is_float(d):
+        raise ValueError(f"[{fn}] dtype: only floating point and complex64 types are "
+                         f"supported, got {d}.")
+    check_nonnegative(dims, fn)
+    extra = [a.shape for a in (loc_in, scale_in) if a is not None]
+    out_shape = broadcast_shapes(fn, dims, *extra)
+    if d == complex64:
+        return _complex_normal(call, dims, loc_in, scale_in)
+    c = cast(np.asarray(_SQRT2, float64), d) if d == float64 else cast(
+        np.asarray(_SQRT2, np.float32), d)
+    if scale_in is not None:
+        c = arith(np.multiply, c, cast(scale_in, d), d)
+    if d != float64 and _scalar(c) and (loc_in is None or _scalar(loc_in)):
+        has_loc = loc_in is not None
+        params = (float(c), float(loc_in) if has_loc else 0.0, float(has_loc))
+        flat = call.generate(_size(dims), tr.NORMAL, rounding_code(d), params, float32)
+        return _finish(flat, dims, d)
+    e = call.generate(_size(dims), tr.ERFINV_SYM, 0, (), float32).reshape(dims)
+    z = arith(np.multiply, c, cast(e, d), d)
+    if loc_in is not None:
+        z = arith(np.add, cast(loc_in, d), z, d)
+    return np.ascontiguousarray(np.broadcast_to(z, out_shape))
+
+
+def _hinted(value: object, d: np.dtype, fn: str, name: str) -> np.ndarray:
+    """Convert normal's loc/scale with dtype hint ``d`` (§6.4)."""
+    if isinstance(value, (bool, np.bool_, int, np.integer)) and not isinstance(value, np.ndarray):
+        return cast(np.asarray(int(value), float64), d) if d.kind in "fc" else np.asarray(value)
+    if isinstance(value, (float, np.floating)) and not isinstance(value, np.ndarray):
+        if d == float64:
+            return np.asarray(float(value), float64)
+        v = np.asarray(value, np.float32)
+        return v if d == complex64 else cast(v, d)
+    if isinstance(value, (complex, np.complexfloating)):
+        return np.asarray(value, complex64)
+    arr = convert_scalar_or_array(value, fn, name)
+    return cast(arr, d) if d.kind in "fc" else arr
+
+
+def _complex_normal(call: _Call, dims: tuple[int, ...], loc: np.ndarray | None,
+                    scale: np.ndarray | None) -> np.ndarray:
+    """complex64 normal (§8.3): ``loc + scale·(e[2i] + i·e[2i+1])``, products without fma."""
+    e = call.generate(2 * _size(dims), tr.ERFINV_SYM, 0, (), float32).reshape(dims + (2,))
+    re, im = e[..., 0], e[..., 1]
+    if scale is not None:
+        s = np.asarray(scale).astype(complex64)
+        sr, si = s.real.astype(np.float32), s.imag.astype(np.float32)
+        re, im = sr * re - si * im, sr * im + si * re
+    if loc is not None:
+        c = np.asarray(loc).astype(complex64)
+        re, im = c.real.astype(np.float32) + re, c.imag.astype(np.float32) + im
+    re, im = np.broadcast_arrays(re, im)
+    out = np.empty(re.shape, complex64)
+    out.real, out.imag = re, im
+    return out
+
+
+def truncated_normal(lower: object, upper: object, shape: ShapeLike | None = None,
+                     dtype: object = float32, key: object = None,
+                     stream: object = None) -> np.ndarray:
+    """Normal samples truncated to ``[lower, upper]``.
+
+    With ``c = √2``, ``a = erf(lower/c)`` and ``b = erf(upper/c)``, the result
+    is ``max(min(upper, c·erfinv(u)), lower)`` for ``u`` uniform on
+    ``[a, b)`` (spec §8.4).
+
+    Args:
+        lower: Lower bound, scalar or array.
+        upper: Upper bound, scalar or array.
+        shape: Output shape; defaults to the bounds' broadcast shape.
+        dtype: float16, bfloat16 or float32.
+        key: uint32 key of shape (2,); the global sequence if None.
+        stream: Stream or device to run on.
+
+    Returns:
+        Array of ``shape`` and ``dtype``.
+
+    Raises:
+        ValueError: non-float dtype, bounds that do not broadcast to ``shape``.
+        RuntimeError: dtype float64 (as MLX's uniform).
+    """
+    fn = "truncated_normal"
+    dims = None if shape is None else check_shape(shape, fn)
+    d = as_dtype(dtype, fn)
+    lower_in = convert_scalar_or_array(lower, fn, "lower")
+    upper_in = convert_scalar_or_array(upper, fn, "upper")
+    call = _Call(fn, key, stream)
+    if dims is None:
+        dims = broadcast_shapes(fn, lower_in.shape, upper_in.shape)
+    if not is_float(d):
+        raise ValueError(f"[{fn}] dtype: truncated_normal only accepts floating point dtypes, "
+                         f"got {d}.")
+    check_nonnegative(dims, fn)
+    c = cast(np.asarray(_SQRT2, np.float32), d)
+    lo_b, hi_b = cast(lower_in, d), cast(upper_in, d)
+    a = _erf_d(arith(np.divide, lo_b, c, d), d)
+    b = _erf_d(arith(np.divide, hi_b, c, d), d)
+    rng = arith(np.subtract, b, a, d)
+    check_within(fn, dims, rng.shape, a.shape)
+    _no_float64(d, fn)
+    if all(_scalar(x) for x in (a, rng, lo_b, hi_b)):
+        params = (_clamp_of(d), float(rng), float(a), float(c), float(hi_b), float(lo_b))
+        flat = call.generate(_size(dims), tr.TRUNCATED_NORMAL, rounding_code(d), params, float32)
+        return _finish(flat, dims, d)
+    x = _uniform_in(call, a, rng, dims, d)
+    y = arith(np.multiply, c, cast(erfinv_array(x.astype(np.float32)), d), d)
+    hi_f, lo_f = hi_b.astype(np.float32), lo_b.astype(np.float32)
+    out = _mlx_max(_mlx_min(hi_f, y.astype(np.float32)), lo_f)
+    return cast(np.broadcast_to(out, dims), d)
+
+
+def _erf_d(x: np.ndarray, d: np.dtype) -> np.ndarray:
+    return cast(erf_array(np.asarray(x).astype(np.float32)), d)
+
+
+def gumbel(shape: ShapeLike = (), dtype: object = float32, key: object = None,
+           stream: object = None) -> np.ndarray:
+    """Standard Gumbel samples: ``−log(−log(u))`` for ``u`` uniform on [0, 1) (spec §8.5).
+
+    Args:
+        shape: Output shape.
+        dtype: float16, bfloat16 or float32.
+        key: uint32 key of shape (2,); the global sequence if None.
+        stream: Stream or device to run on.
+
+    Returns:
+        Array of ``shape`` and ``dtype``.
+
+    Raises:
+        ValueError: non-float dtype, negative dimensions or a bad key.
+        RuntimeError: dtype float64 (as MLX's uniform).
+    """
+    fn = "gumbel"
+    dims = check_shape(shape, fn)
+    d = as_dtype(dtype, fn)
+    call = _Call(fn, key, stream)
+    d = _float_dtype(d, fn, "can only generate gumbel numbers with real floating point type")
+    check_nonnegative(dims, fn)
+    _no_float64(d, fn)
+    flat = call.generate(_size(dims), tr.GUMBEL, rounding_code(d), (_clamp_of(d),), float32)
+    return _finish(flat, dims, d)
+
+
+def laplace(shape: ShapeLike = (), dtype: object = float32, loc: float = 0.0,
+            scale: float = 1.0, key: object = None, stream: object = None) -> np.ndarray:
+    """Laplace samples: ``loc + scale·sign(s)·log1p(−|s|)`` for ``s`` uniform on (−1, 1).
+
+    Spec §8.6: the scale multiply is skipped when ``scale == 1`` and the loc
+    addition when ``loc == 0``, which keeps MLX's −0.0 results.
+
+    Args:
+        shape: Output shape.
+        dtype: float16, bfloat16, float32 or float64.
+        loc: Location, a Python number (rounded to float32).
+        scale: Scale, a Python number (rounded to float32).
+        key: uint32 key of shape (2,); the global sequence if None.
+        stream: Stream or device to run on.
+
+    Returns:
+        Array of ``shape`` and ``dtype``.
+
+    Raises:
+        TypeError: ``loc`` or ``scale`` is not a real number.
+        ValueError: non-float dtype, negative dimensions or a bad key.
+    """
+    fn = "laplace"
+    dims = check_shape(shape, fn)
+    d = as_dtype(dtype, fn)
+    loc32, scale32 = (_plain_float(v, fn, n) for v, n in ((loc, "loc"), (scale, "scale")))
+    call = _Call(fn, key, stream)
+    d = _float_dtype(d, fn, "only real floating point types are supported")
+    check_nonnegative(dims, fn)
+    has_scale, has_loc = scale32 != 1, loc32 != 0
+    if d == float64:
+        params = (float(scale32), float(loc32), float(has_scale), float(has_loc))
+        return call.generate(_size(dims), tr.LAPLACE64, 0, params, float64).reshape(dims)
+    scale_d = float(cast(scale32, d).astype(np.float32))
+    loc_d = float(cast(loc32, d).astype(np.float32))
+    params = (scale_d, loc_d, float(has_scale), float(has_loc))
+    flat = call.generate(_size(dims), tr.LAPLACE, rounding_code(d), params, float32)
+    return _finish(flat, dims, d)
+
+
+def _plain_float(v: object, fn: str, name: str) -> np.float32:
+    if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, float, np.integer,
+                                                             np.floating)):
+        raise TypeError(f"[{fn}] {name} must be a Python float, not {type(v).__name__}.")
+    return np.float32(v)
+
+
+def bernoulli(p: object = 0.5, shape: ShapeLike | None = None, key: object = None,
+              stream: object = None) -> np.ndarray:
+    """Bernoulli samples: True with probability ``p``.
+
+    With ``b`` the key's words, the result is ``f32(b) < p·(2^32 + 512)``,
+    the threshold computed in p's float type (float64 p compares the exact
+    word), spec §8.7.
+
+    Args:
+        p: Probability, a float scalar or float array.
+        shape: Output shape; defaults to ``p``'s shape.
+        key: uint32 key of shape (2,); the global sequence if None.
+        stream: Stream or device to run on.
+
+    Returns:
+        bool array of ``shape``.
+
+    Raises:
+        ValueError: ``p`` is not of a float type, or does not broadcast to ``shape``.
+    """
+    fn = "bernoulli"
+    dims = None if shape is None else check_shape(shape, fn)
+    p_in = convert_scalar_or_array(p, fn, "p")
+    call = _Call(fn, key, stream)
+    if not is_float(p_in.dtype):
+        raise ValueError(f"[{fn}] p: bernoulli probability must be a float type, "
+                         f"got {p_in.dtype}.")
+    if dims is None:
+        dims = p_in.shape
+    check_nonnegative(dims, fn)
+    wide = p_in.dtype == float64
+    if wide:
+        t = p_in * _BERNOULLI_SCALE
+    else:
+        t = p_in.astype(np.float32) * np.float32(_BERNOULLI_SCALE)
+    full = broadcast_shapes(fn, dims, t.shape)
+    if full != dims:
+        raise ValueError(f"[{fn}] p: shape {t.shape} is incompatible with argument shape "
+                         f"{dims}.")
+    n = _size(dims)
+    if _scalar(t):
+        kind = tr.BERNOULLI64 if wide else tr.BERNOULLI
+        return call.generate(n, kind, 0, (float(t),), np.dtype(np.bool_)).reshape(dims)
+    kind, dtype = (tr.WORD_F64, float64) if wide else (tr.WORD_F32, float32)
+    return call.generate(n, kind, 0, (), dtype).reshape(dims) < t
+
+
+def randint(low: object, high: object, shape: ShapeLike = (), dtype: object = np.int32,
+            key: object = None, stream: object = None) -> np.ndarray:
+    """Integer samples on ``[low, high)``, as MLX draws them.
+
+    ``u = (f32(high) − f32(low))·U01 + f32(low)`` in float32, then
+    ``max(min(astype(floor(u), dtype), high − 1), low)`` with MLX's C++
+    float-to-integer conversions (spec §8.8, §6.5). Ranges beyond 2^24 are
+    therefore not exactly uniform (spec §11).
+
+    Args:
+        low: Lower bound (inclusive), scalar or array.
+        high: Upper bound (exclusive), scalar or array.
+        shape: Output shape; the bounds may not enlarge it.
+        dtype: Any integer dtype or bool.
+        key: uint32 key of shape (2,); the global sequence if None.
+        stream: Stream or device to run on.
+
+    Returns:
+        Array of ``shape`` and ``dtype``.
+
+    Raises:
+        ValueError: float or complex dtype, bounds that do not broadcast to ``shape``.
+        RuntimeError: an int bound outside int64 (MLX's ``std::bad_cast``).
+    """
+    fn = "randint"
+    dims = check_shape(shape, fn)
+    d = as_dtype(dtype, fn, np.dtype(np.int32))
+    call = _Call(fn, key, stream)
+    lo_in = convert_scalar_or_array(low, fn, "low")
+    hi_in = convert_scalar_or_array(high, fn, "high")
+    if d not in tr.INT_CODES:
+        raise ValueError(f"[{fn}] dtype: randint only accepts integer dtypes and bool, got {d}.")
+    check_nonnegative(dims, fn)
+    lo32 = cast(lo_in, float32)
+    rng = cast(hi_in, float32) - lo32
+    check_within(fn, dims, rng.shape, lo32.shape)
+    hm1 = _int_cast(_minus_one(hi_in), d)
+    lo_d = _int_cast(lo_in, d)
+    n = _size(dims)
+    safe = d != np.uint32 or (np.all(lo32 >= -(2.0**31)) and np.all(lo32 + rng <= 2.0**32))
+    if _scalar(rng) and _scalar(lo32) and safe:
+        params = (float(rng), float(lo32))
+        out = call.generate(n, tr.RANDINT, tr.INT_CODES[d], params, d).reshape(dims)
+    else:
+        u = _unit(call, dims, float32)
+        out = _cpu.convert_int(np.floor((rng * u) + lo32), d)
+    np.minimum(out, hm1, out=out)
+    np.maximum(out, lo_d, out=out)
+    return out
+
+
+def _minus_one(high: np.ndarray) -> np.ndarray:
+    """``high − 1`` in high's own dtype: integers wrap, narrow floats round (§8.8 step 4)."""
+    if high.dtype == np.bool_:
+        return high.astype(np.int32) - np.int32(1)
+    if high.dtype.kind in "iu":
+        with np.errstate(over="ignore"):
+            return np.subtract(high, np.ones((), high.dtype), dtype=high.dtype)
+    return arith(np.subtract, high, np.ones((), high.dtype), high.dtype)
+
+
+def _int_cast(x: np.ndarray, d: np.dtype) -> np.ndarray:
+    """MLX's ``astype`` to integer ``d``: integers wrap, floats convert through float32 (§6.5)."""
+    if x.dtype.kind in "iub":
+        return x.astype(d)
+    return _cpu.convert_int(x.astype(np.float32), d)
+
+
+def categorical(logits: object, axis: int = -1, shape: ShapeLike | None = None,
+                num_samples: int | None = None, key: object = None,
+                stream: object = None) -> np.ndarray:
+    """Sample class indices from unnormalized log-probabilities.
+
+    Two algorithms, chosen as MLX chooses (spec §8.9): the Gumbel-max trick
+    ``argmax(logits + gumbel)`` along ``axis``, or, for effectively 1-D logits
+    with a non-empty output shape, inverse-CDF sampling
+    ``searchsorted(cumsum(exp(x − max x)), u·Σ, 'right') − 1``.
+
+    Args:
+        logits: Array of log-probabilities (float or int).
+        axis: The class axis.
+        shape: Output shape (broadcast-compatible with the logits minus ``axis``).
+        num_samples: Draws per distribution; exclusive with ``shape``.
+        key: uint32 key of shape (2,); the global sequence if None.
+        stream: Stream or device to run on.
+
+    Returns:
+        uint32 array of class indices.
+
+    Raises:
+        TypeError: ``logits`` is not an array.
+        ValueError: both ``shape`` and ``num_samples``, an incompatible shape, or no classes.
+        IndexError: ``axis`` out of range (0-d logits included).
+    """
+    fn = "categorical"
+    if not (hasattr(logits, "__array__") or hasattr(logits, "__dlpack__")):
+        raise TypeError(f"[{fn}] logits must be an array, not {type(logits).__name__}.")
+    L = to_numpy(logits)
+    dims = None if shape is None else check_shape(shape, fn)
+    call = _Call(fn, key, stream)
+    if dims is not None and num_samples is not None:
+        raise ValueError(f"[{fn}] At most one of shape or num_samples can be specified.")
+    if isinstance(axis, bool) or not isinstance(axis, (int, np.integer)):
+        raise TypeError(f"[{fn}] axis must be an int, not {type(axis).__name__}.")
+    a = int(axis) + L.ndim if axis < 0 else int(axis)
+    if not 0 <= a < L.ndim:
+        raise IndexError(f"[{fn}] axis: invalid axis {axis} for logits with {L.ndim} "
+                         "dimensions.")
+    reduced = L.shape[:a] + L.shape[a + 1:]
+    if dims is not None:
+        check_nonnegative(dims, fn)
+        if broadcast_shapes(fn, dims, reduced) != dims:
+            raise ValueError(f"[{fn}] shape: requested shape {dims} is not broadcast "
+                             f"compatible with reduced logits shape {reduced}.")
+        S = dims
+    elif num_samples is not None:
+        k = int(num_samples)
+        check_nonnegative((k,), fn, "num_samples")
+        L = L[..., None]
+        S = L.shape[:a] + L.shape[a + 1:-1] + (k,)
+    else:
+        S = reduced
+    n = L.shape[a]
+    if n > 0 and L.size == n and len(S) > 0:
+        return _categorical_icdf(call, L.reshape(-1), S)
+    off = a + len(S) - L.ndim + 1
+    gshape = S[:off] + (n,) + S[off:]
+    v = gumbel(gshape, key=call.checked_key()) + L.astype(promote(float32, L.dtype))
+    if v.size == 0:
+        raise ValueError(f"[{fn}] logits: cannot sample from zero classes (argmax of a "
+                         "zero-size array).")
+    return np.argmax(v, axis=off).astype(np.uint32)
+
+
+def _categorical_icdf(call: _Call, x: np.ndarray, S: tuple[int, ...]) -> np.ndarray:
+    """Inverse-CDF categorical for 1-D logits ``x`` (§8.9)."""
+    x = x.astype(float64 if x.dtype == float64 else float32)
+    m = x.max()
+    if np.isinf(m):
+        w = (x == m).astype(x.dtype)
+    else:
+        w = exp_array((x - m).astype(np.float32)).astype(x.dtype)
+    acc = np.cumsum(w, dtype=w.dtype)
+    cdf = np.concatenate([np.zeros(1, w.dtype), acc[:-1]])
+    u = _unit(call, S, float32).astype(w.dtype) * acc[-1]
+    return (np.searchsorted(cdf, u, side="right") - 1).astype(np.uint32)
+
+
+def permutation(x: object, axis: int = 0, key: object = None,
+                stream: object = None) -> np.ndarray:
+    """A random permutation of ``range(x)``, or of an array along ``axis``.
+
+    The order is the stable argsort of ``bits((n,))``, ties kept in index
+    order (spec §8.10).
+
+    Args:
+        x: An int ``n`` or an array.
+        axis: Axis of the array to permute.
+        key: uint32 key of shape (2,); the global sequence if None.
+        stream: Stream or device to run on.
+
+    Returns:
+        uint32 permutation of ``range(n)``, or the permuted array (its own dtype).
+
+    Raises:
+        ValueError: negative ``n``.
+        IndexError: ``axis`` out of range or a 0-d array.
+    """
+    fn = "permutation"
+    is_int = isinstance(x, (int, np.integer, bool, np.bool_))
+    if not is_int and not (hasattr(x, "__array__") or hasattr(x, "__dlpack__")):
+        raise TypeError(f"[{fn}] x must be an int or an array, not {type(x).__name__}.")
+    call = _Call(fn, key, stream)
+    if is_int:
+        n = int(x)
+        check_nonnegative((n,), fn, "x")
+        return _argsort(call, n)
+    arr = to_numpy(x)
+    if isinstance(axis, bool) or not isinstance(axis, (int, np.integer)):
+        raise TypeError(f"[{fn}] axis must be an int, not {type(axis).__name__}.")
+    a = int(axis) + arr.ndim if axis < 0 else int(axis)
+    if not 0 <= a < arr.ndim:
+        raise IndexError(f"[{fn}] axis: {axis} is out of range for an array with {arr.ndim} "
+                         "dimensions.")
+    return np.take(arr, _argsort(call, arr.shape[a]), axis=a)
+
+
+def _argsort(call: _Call, n: int) -> np.ndarray:
+    words = call.generate(n, tr.BITS, 0, (), np.dtype(np.uint32))
+    return np.argsort(words, kind="stable").astype(np.uint32)
+
+
+def multivariate_normal(mean: object, cov: object, shape: ShapeLike = (),
+                        dtype: object = float32, key: object = None,
+                        stream: object = None) -> np.ndarray:
+    """Multivariate normal samples ``mean + z @ std`` with ``std`` the SVD square root of ``cov``.
+
+    ``U Σ Vᵀ = svd(cov)``, ``std = (U·√Σ) Vᵀ`` and ``z`` standard normal of
+    the output shape (spec §8.11). The normals ``z`` are bit-identical to
+    MLX's; the SVD and matrix product are LAPACK/BLAS's, so results match MLX
+    to about 2e-5·√max(cov_ii) on well-conditioned covariances.
+
+    Args:
+        mean: Array (..., n).
+        cov: Array (..., n, n), symmetric positive semi-definite.
+        shape: Batch shape, broadcast with the batch shapes of mean and cov.
+        dtype: float32 only.
+        key: uint32 key of shape (2,); the global sequence if None.
+        stream: Stream or device to run on.
+
+    Returns:
+        float32 array of shape ``broadcast(cov.shape[:-2], mean.shape[:-1], shape) + (n,)``.
+
+    Raises:
+        ValueError: dtype not float32, or mean/cov of wrong or incompatible shapes.
+    """
+    fn = "multivariate_normal"
+    for value, name in ((mean, "mean"), (cov, "cov")):
+        if not (hasattr(value, "__array__") or hasattr(value, "__dlpack__")):
+            raise TypeError(f"[{fn}] {name} must be an array, not {type(value).__name__}.")
+    dims = check_shape(shape, fn)
+    d = as_dtype(dtype, fn)
+    mu, sigma = to_numpy(mean), to_numpy(cov)
+    call = _Call(fn, key, stream)
+    if d != float32:
+        raise ValueError(f"[{fn}] dtype must be float32, got {d}.")
+    if mu.ndim < 1:
+        raise ValueError(f"[{fn}] mean must have at least one dimension.")
+    if sigma.ndim < 2:
+        raise ValueError(f"[{fn}] cov must have at least two dimensions.")
+    if sigma.shape[-1] != sigma.shape[-2]:
+        raise ValueError(f"[{fn}] cov: the last two dimensions must be equal, got "
+                         f"{sigma.shape}.")
+    if mu.shape[-1] != sigma.shape[-1]:
+        raise ValueError(f"[{fn}] mean and cov must have compatible shapes, got {mu.shape} "
+                         f"and {sigma.shape}.")
+    check_nonnegative(dims, fn)
+    batch = broadcast_shapes(fn, broadcast_shapes(fn, sigma.shape[:-2], mu.shape[:-1]), dims)
+    out_shape = batch + (mu.shape[-1],)
+    u, s, vt = np.linalg.svd(sigma.astype(np.float32))
+    std = (u * np.sqrt(s)[..., None, :]) @ vt
+    z = normal(out_shape, float32, loc=0.0, scale=1.0, key=call.checked_key())
+    y = (z[..., None, :] @ std)[..., 0, :]
+    return (mu + y).astype(promote(mu.dtype, float32))
