@@ -13,32 +13,38 @@ from __future__ import annotations
 import numpy as np
 from numba import literally, njit, prange
 
-from ._threefry import layout, threefry2x32, word_at
+from ._threefry import hash_pairs, layout, threefry2x32, word_at
 from ._transforms import INT_CODES, NUM_PARAMS, UINT32_VECTOR, apply, to_int
 
 #: Counter pairs hashed per block; two uint32 buffers of this size stay in L1.
 BLOCK = 2048
 
 
+@njit(cache=True)
+def _block(out, k0, k1, j0, n, off, kind, rd, p, first, second):
+    # One block: hash n counter pairs, then map both halves. A separate function so LLVM
+    # vectorizes its loops (the parallel loop's body does not).
+    literally(kind)
+    literally(rd)
+    hash_pairs(k0, k1, j0, n, off, first, second)
+    low = out[j0:j0 + n]
+    high = out[j0 + off:j0 + off + n]
+    for t in range(n):
+        low[t] = apply(kind, rd, first[t], p)
+    for t in range(n):
+        high[t] = apply(kind, rd, second[t], p)
+
+
 @njit(cache=True, parallel=True)
 def _fill_all(out, k0, k1, kind, rd, p):
     literally(kind)
     literally(rd)
-    total = out.size
-    h, off = layout(total)
+    h, off = layout(out.size)
     for b in prange((h + BLOCK - 1) // BLOCK):
-        j0 = b * BLOCK
-        n = min(BLOCK, h - j0)
         first = np.empty(BLOCK, np.uint32)
         second = np.empty(BLOCK, np.uint32)
-        for t in range(n):
-            x0, x1 = threefry2x32(k0, k1, j0 + t, j0 + t + off)
-            first[t] = x0
-            second[t] = x1
-        for t in range(n):
-            out[j0 + t] = apply(kind, rd, first[t], p)
-        for t in range(n):
-            out[j0 + off + t] = apply(kind, rd, second[t], p)
+        j0 = b * BLOCK
+        _block(out, k0, k1, j0, min(BLOCK, h - j0), off, kind, rd, p, first, second)
     if off > h:
         out[h] = apply(kind, rd, threefry2x32(k0, k1, h, 0)[0], p)
 

@@ -50,8 +50,12 @@ def to_narrow(x: np.ndarray, dtype: np.dtype) -> np.ndarray:
     """Round float32 values to ``dtype`` as MLX does, NaN encodings included (§6.2).
 
     float16 NaNs become ``sign | 0x7D00``; bfloat16 NaNs become ``0x7FC0``.
-    Other dtypes are a plain cast.
+    Other dtypes are a plain cast. CuPy arrays are converted on their device.
     """
+    if _on_device(x):
+        from . import _gpu
+
+        return _gpu.to_narrow(x, dtype)
     out = np.asarray(x).astype(dtype)
     if dtype in (float16, bfloat16):
         nan = np.isnan(out)
@@ -67,6 +71,10 @@ def to_narrow(x: np.ndarray, dtype: np.dtype) -> np.ndarray:
 
 def cast(x: np.ndarray, dtype: np.dtype) -> np.ndarray:
     """MLX's ``astype``: to float16/bfloat16 through float32 (§6.2), otherwise NumPy's cast."""
+    if _on_device(x):
+        from . import _gpu
+
+        return _gpu.cast(x, dtype)
     x = np.asarray(x)
     if dtype in (float16, bfloat16):
         if x.dtype == dtype:
@@ -76,7 +84,14 @@ def cast(x: np.ndarray, dtype: np.dtype) -> np.ndarray:
 
 
 def arith(op: np.ufunc, a: np.ndarray, b: np.ndarray, dtype: np.dtype) -> np.ndarray:
-    """``op(a, b)`` in ``dtype`` arithmetic (§1): narrow types compute in float32, round once."""
+    """``op(a, b)`` in ``dtype`` arithmetic (§1): narrow types compute in float32, round once.
+
+    If either operand is a CuPy array the operation runs on its device (x86 NaN results).
+    """
+    if _on_device(a) or _on_device(b):
+        from . import _gpu
+
+        return _gpu.arith(op, a, b, dtype)
     if dtype in (float16, bfloat16):
         r = op(np.asarray(a).astype(np.float32), np.asarray(b).astype(np.float32))
         return to_narrow(r, dtype)
@@ -116,6 +131,11 @@ def convert_scalar_or_array(value: object, fn: str, name: str) -> np.ndarray:
     if hasattr(value, "__array__") or hasattr(value, "__dlpack__"):
         return to_numpy(value)
     raise TypeError(f"[{fn}] {name} must be a scalar or an array, not {type(value).__name__}.")
+
+
+def _on_device(x: object) -> bool:
+    """True for a CuPy array (checked without importing CuPy)."""
+    return type(x).__module__.startswith("cupy")
 
 
 def to_numpy(value: object) -> np.ndarray:

@@ -105,26 +105,32 @@ def state() -> np.ndarray:
     return _state.key.copy()
 
 
-def check_key(k: object, fn: str, batch: bool = False) -> np.ndarray:
+def check_key(k: object, fn: str, batch: bool = False, device: bool = False) -> np.ndarray:
     """Validate a key argument and return it as a NumPy uint32 array.
 
     Args:
         k: The key: uint32 array of shape (2,), or (..., 2) when ``batch``.
         fn: Name of the calling function, for messages.
         batch: Accept batches of keys (``bits`` only, as under MLX's vmap).
+        device: Keep a CuPy key on its device (validated from its metadata, so
+            the host never waits for the GPU); NumPy keys stay NumPy.
 
     Raises:
         ValueError: wrong dtype or shape (as MLX's ``[bits] Expected key ...``).
     """
-    from ._dtypes import to_numpy
+    from ._dtypes import _on_device, to_numpy
 
     if not (hasattr(k, "__array__") or hasattr(k, "__dlpack__")):
         raise TypeError(f"[{fn}] key must be a uint32 array of shape (2,), "
                         f"not {type(k).__name__}.")
-    arr = to_numpy(k)
+    arr = k if (device and _on_device(k)) else to_numpy(k)
     if arr.dtype != np.uint32:
         raise ValueError(f"[{fn}] key: expected dtype uint32 but received {arr.dtype}.")
     if not (arr.shape == (2,) or (batch and arr.ndim >= 1 and arr.shape[-1] == 2)):
         want = "(..., 2)" if batch else "(2,)"
         raise ValueError(f"[{fn}] key: expected shape {want} but received {arr.shape}.")
+    if arr is k and _on_device(k):
+        from . import _gpu
+
+        return _gpu.asarray(k).copy() if not k.flags.c_contiguous else _gpu.asarray(k)
     return np.ascontiguousarray(arr)

@@ -30,12 +30,12 @@ MAX_WORDS = 1 << 32
 _U32 = np.uint32
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _rotl(x, r):
     return _U32((x << _U32(r)) | (x >> _U32(32 - r)))
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def threefry2x32(k0, k1, c0, c1):
     """Hash counter ``(c0, c1)`` under key ``(k0, k1)`` (all uint32).
 
@@ -66,6 +66,22 @@ def layout(total_words):
     """Return ``(h, off)``: the number of counter pairs and the second word's offset."""
     h = total_words // 2
     return h, h + (total_words & 1)
+
+
+@njit(cache=True)
+def hash_pairs(k0, k1, j0, n, off, first, second):
+    """Hash counter pairs ``(j, j + off)`` for ``j0 <= j < j0 + n`` into two buffers.
+
+    ``first[t]`` and ``second[t]`` become words ``j0 + t`` and ``j0 + t + off``
+    of the stream. The loop vectorizes (AVX2/AVX-512 rotates).
+    """
+    k0 = _U32(k0)
+    k1 = _U32(k1)
+    for t in range(n):
+        c0 = _U32(j0 + t)
+        x0, x1 = threefry2x32(k0, k1, c0, _U32(c0 + _U32(off)))
+        first[t] = x0
+        second[t] = x1
 
 
 @njit(cache=True)

@@ -67,7 +67,7 @@ ONE_MINUS_ULP = float(np.uint32(0x3F7FFFFF).view(np.float32))
 UNIFORM_CLAMP = {RD_F32: ONE_MINUS_ULP, RD_F16: 0.99951171875, RD_BF16: 0.99609375}
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def rnd(rd, x):
     """Round a float32 result to the dtype of rounding code ``rd`` (§6.2)."""
     if rd == RD_F16:
@@ -77,31 +77,31 @@ def rnd(rd, x):
     return x
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _min(a, b):
     # MLX minimum (§6.6): a NaN first argument wins.
     return a if (a != a or a < b) else b
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _max(a, b):
     # MLX maximum (§6.6).
     return a if (a != a or a > b) else b
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def u01(w, clamp):
     """``min(f32(w) · 2^-32, clamp)``: MLX's [0, 1) uniform (§8.1 step 5)."""
     return _min(_F32(w) * _INV_2_32, _F32(clamp))
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def sym(w):
     """SYM: ``f32(2·u + (−0.99999994))``, MLX's uniform(−0x3F7FFFFF, 1) (§8)."""
     return _F32(_F32(2.0) * u01(w, ONE_MINUS_ULP) - _F32(ONE_MINUS_ULP))
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _sign(x):
     if x < 0:
         return _F32(-1.0)
@@ -110,7 +110,7 @@ def _sign(x):
     return _F32(0.0)
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _trunc64(x):
     # C++ float → int64 on x86-64: NaN and out-of-range give INT64_MIN.
     if x >= -_TWO63 and x < _TWO63:
@@ -118,7 +118,7 @@ def _trunc64(x):
     return _INT64_MIN
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _trunc32(x):
     # C++ float → int32 on x86-64: NaN and out-of-range give INT32_MIN.
     if x >= -_TWO31 and x < _TWO31:
@@ -126,7 +126,7 @@ def _trunc32(x):
     return np.int64(-(2**31))
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def to_int(code, x):
     """MLX's float32 → integer conversion of ``x`` for INT_CODES ``code`` (§6.5).
 
@@ -152,33 +152,33 @@ def to_int(code, x):
     return _trunc32(x)
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _bits(rd, w, p):
     return w
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _uniform(rd, w, p):
     # p = (clamp, range, low): (range·u) + low in dtype arithmetic (§8.1).
     u = rnd(rd, u01(w, p[0]))
     return rnd(rd, rnd(rd, _F32(p[1]) * u) + _F32(p[2]))
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _normal(rd, w, p):
     # p = (c, loc, has_loc) with c = √2·scale: loc + c·erfinv(SYM) (§8.2).
     z = rnd(rd, _F32(p[0]) * rnd(rd, mlx_erfinv(sym(w))))
     return rnd(rd, _F32(p[1]) + z) if p[2] != 0.0 else z
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _gumbel(rd, w, p):
     # p = (clamp,): −log(−log(u)) (§8.5).
     u = rnd(rd, u01(w, p[0]))
     return -rnd(rd, logf(-rnd(rd, logf(u))))
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _laplace(rd, w, p):
     # p = (scale, loc, has_scale, has_loc): loc + scale·sign(s)·log1p(−|s|) (§8.6).
     s = sym(w)
@@ -187,7 +187,7 @@ def _laplace(rd, w, p):
     return rnd(rd, _F32(p[1]) + v) if p[3] != 0.0 else v
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _laplace64(rd, w, p):
     # float64 laplace (§8.6 step 3): the C library's double log1p, which Numba's math.log1p calls.
     s = sym(w)
@@ -196,7 +196,7 @@ def _laplace64(rd, w, p):
     return p[1] + v if p[3] != 0.0 else v
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _truncated_normal(rd, w, p):
     # p = (clamp, range, a, c, upper, lower): max(min(upper, c·erfinv(range·u + a)), lower) (§8.4).
     u = rnd(rd, u01(w, p[0]))
@@ -205,34 +205,34 @@ def _truncated_normal(rd, w, p):
     return _max(_min(_F32(p[4]), y), _F32(p[5]))
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _bernoulli(rd, w, p):
     # p = (t,): f32(w) < t (§8.7).
     return _F32(w) < _F32(p[0])
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _bernoulli64(rd, w, p):
     # p = (t,): f64(w) < t for float64 p (§8.7).
     return np.float64(w) < p[0]
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _word_f32(rd, w, p):
     return _F32(w)
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _word_f64(rd, w, p):
     return np.float64(w)
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _erfinv_sym(rd, w, p):
     return mlx_erfinv(sym(w))
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _randint(rd, w, p):
     # p = (range, low): floor((range·u) + low) in float32, then integer code rd (§8.8, §6.5).
     u = u01(w, ONE_MINUS_ULP)

@@ -9,8 +9,12 @@ the target dtype's arithmetic, exactly as MLX orders the operations.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
+import functools
 import math
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -48,6 +52,10 @@ _SQRT2 = math.sqrt(2.0)
 _BERNOULLI_SCALE = float(np.uint32(0x4F800001).view(np.float32))
 
 
+#: Set by :func:`plan`: fused samplers return their :class:`Plan` instead of running it.
+_DEFER = contextvars.ContextVar("keyrand_defer_plan", default=False)
+
+
 class _Call:
     """One sampler call: its stream, backend and key, resolved in MLX's order.
 
@@ -58,28 +66,122 @@ class _Call:
     def __init__(self, fn: str, key: object, stream: object) -> None:
         self.fn = fn
         st = resolve(stream, fn)
+        self.stream = st
         self.backend = _backend(st, fn)
+        self.on_gpu = st.device.type is DeviceType.gpu
+        #: Array module of the results: NumPy on the cpu, CuPy on a gpu.
+        self.xp = self.backend.xp() if self.on_gpu else np
+        if self.on_gpu:
+            _enter_scope(self.backend.activate(st))
         self.key = next_key() if key is None else key
+        self.deferred = _DEFER.get()
 
     def checked_key(self) -> np.ndarray:
-        return check_key(self.key, self.fn)
+        return check_key(self.key, self.fn, device=self.on_gpu)
+
+    def placed(self) -> contextlib.AbstractContextManager:
+        """Make this call's device and stream current (a no-op on the cpu)."""
+        return self.backend.activate(self.stream) if self.on_gpu else contextlib.nullcontext()
+
+    def empty(self, n: int, dtype: np.dtype) -> np.ndarray:
+        """A new flat array of this call's backend (a CuPy array on a gpu stream)."""
+        with self.placed():
+            return self.xp.empty(n, dtype)
+
+    def on(self, a: np.ndarray) -> np.ndarray:
+        """A host parameter array moved to this call's device (unchanged on the cpu)."""
+        return self.backend.asarray(a) if self.on_gpu else a
 
     def generate(self, num_words: int, kind: int, rd: int, params: tuple,
                  dtype: np.dtype) -> np.ndarray:
         """Flat array: transform ``kind`` of each of the key's ``num_words`` words."""
         check_words(num_words, self.fn)
         key = self.checked_key()
-        out = np.empty(num_words, dtype)
-        self.backend.fill(out, key, kind, rd, params)
+        out = self.empty(num_words, dtype)
+        with self.placed():
+            self.backend.fill(out, key, kind, rd, params)
         return out
+
+    def fused(self, shape: tuple[int, ...], kind: int, rd: int, params: tuple,
+              kernel_dtype: np.dtype, dtype: np.dtype,
+              post: Callable[[np.ndarray], np.ndarray] | None = None) -> np.ndarray:
+        """Run (or, under :func:`plan`, return) an elementwise draw of ``shape``."""
+        p = Plan(self, shape, kind, rd, params, np.dtype(kernel_dtype), np.dtype(dtype), post)
+        return p if self.deferred else p.run()
+
+
+class Plan:
+    """An elementwise draw: transform ``kind`` of word ``i`` gives element ``i``.
+
+    Element ``i`` depends only on (key, number of elements, i), so any range
+    of elements can be computed on its own (:meth:`block`) and equals the same
+    range of the whole draw (:meth:`run`).
+    """
+
+    def __init__(self, call: _Call, shape: tuple[int, ...], kind: int, rd: int, params: tuple,
+                 kernel_dtype: np.dtype, dtype: np.dtype,
+                 post: Callable[[np.ndarray], np.ndarray] | None) -> None:
+        self.call, self.shape, self.kind, self.rd, self.params = call, shape, kind, rd, params
+        self.kernel_dtype, self.dtype = kernel_dtype, dtype
+        self._post = post
+        self.size = _size(shape)
+        check_words(self.size, call.fn)
+
+    def _finish(self, flat: np.ndarray) -> np.ndarray:
+        if self.kernel_dtype != self.dtype:
+            flat = to_narrow(flat, self.dtype)
+        return self._post(flat) if self._post is not None else flat
+
+    def run(self) -> np.ndarray:
+        """The whole draw, with the paired-counter kernel."""
+        flat = self.call.generate(self.size, self.kind, self.rd, self.params, self.kernel_dtype)
+        return self._finish(flat).reshape(self.shape)
+
+    def block(self, start: int, stop: int) -> np.ndarray:
+        """Flat elements ``start:stop`` of the draw, computed on their own."""
+        out = self.call.empty(stop - start, self.kernel_dtype)
+        self.call.backend.fill_runs(out, self.call.checked_key(), self.size,
+                                    np.array([start], np.int64), stop - start, self.kind,
+                                    self.rd, self.params)
+        return self._finish(out)
 
 
 def _backend(st: Stream, fn: str):
     if st.device.type is DeviceType.cpu:
         return _cpu
-    raise RuntimeError(
-        f"[{fn}] stream: the gpu backend is not available in this build of keyrand; "
-        "use the cpu device (the default).")
+    from . import _gpu
+
+    _gpu.require(st.device.index, fn)
+    return _gpu
+
+
+_scopes = threading.local()
+
+
+def _enter_scope(cm: contextlib.AbstractContextManager) -> None:
+    # Keep ``cm`` (a gpu stream made current) entered until the public sampler returns.
+    stack = getattr(_scopes, "stack", None)
+    if stack is not None:
+        stack.enter_context(cm)
+
+
+def _placed(fn: Callable) -> Callable:
+    """Run a public sampler with its gpu device and stream current.
+
+    The CuPy operations that finish array parameters then run on the op's stream.
+    """
+
+    @functools.wraps(fn)
+    def wrapper(*args: object, **kwargs: object) -> object:
+        previous = getattr(_scopes, "stack", None)
+        with contextlib.ExitStack() as stack:
+            _scopes.stack = stack
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                _scopes.stack = previous
+
+    return wrapper
 
 
 def _size(shape: tuple[int, ...]) -> int:
@@ -90,21 +192,15 @@ def _scalar(a: np.ndarray) -> bool:
     return a.ndim == 0
 
 
-def _finish(flat: np.ndarray, shape: tuple[int, ...], dtype: np.dtype) -> np.ndarray:
-    """Reshape a float32 kernel result; round it to a narrow ``dtype`` (exact, NaNs re-encoded)."""
-    out = flat.reshape(shape)
-    return to_narrow(out, dtype) if out.dtype != dtype else out
-
-
 def _clamp_of(dtype: np.dtype) -> float:
     return tr.UNIFORM_CLAMP[rounding_code(dtype)]
 
 
 def _unit(call: _Call, shape: tuple[int, ...], dtype: np.dtype) -> np.ndarray:
     """``cast(min(U01, C_D), D)``: uniform(0, 1) in ``dtype`` (§8.1)."""
-    flat = call.generate(_size(shape), tr.UNIFORM, rounding_code(dtype),
-                         (_clamp_of(dtype), 1.0, 0.0), float32)
-    return _finish(flat, shape, dtype)
+    params = (_clamp_of(dtype), 1.0, 0.0)
+    return Plan(call, shape, tr.UNIFORM, rounding_code(dtype), params, float32, dtype,
+                None).run()
 
 
 def _mlx_min(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -135,12 +231,12 @@ def _uniform_in(call: _Call, lo: np.ndarray, rng: np.ndarray, shape: tuple[int, 
     """``(range·U) + lo`` in ``d`` arithmetic, U = uniform(0, 1) in ``d`` (§8.1)."""
     if _scalar(rng) and _scalar(lo):
         params = (_clamp_of(d), float(rng), float(lo))
-        flat = call.generate(_size(shape), tr.UNIFORM, rounding_code(d), params, float32)
-        return _finish(flat, shape, d)
+        return call.fused(shape, tr.UNIFORM, rounding_code(d), params, float32, d)
     u = _unit(call, shape, d)
-    return np.broadcast_to(arith(np.add, arith(np.multiply, rng, u, d), lo, d), shape)
+    return call.xp.broadcast_to(arith(np.add, arith(np.multiply, rng, u, d), lo, d), shape)
 
 
+@_placed
 def bits(shape: ShapeLike = (), width: int = 4, key: object = None,
          stream: object = None) -> np.ndarray:
     """Raw random bits in MLX's counter layout.
@@ -168,21 +264,24 @@ def bits(shape: ShapeLike = (), width: int = 4, key: object = None,
     if width not in (1, 2, 4) or isinstance(width, bool):
         raise ValueError(f"[{fn}] width must be 1, 2 or 4 bytes, got {width!r}.")
     check_nonnegative(dims, fn)
-    keys = check_key(call.key, fn, batch=True)
+    keys = check_key(call.key, fn, batch=True, device=call.on_gpu)
     num_bytes = _size(dims) * width
     num_words = words_needed(_size(dims), width)
     check_words(num_words, fn)
     batch = keys.shape[:-1]
     flat_keys = keys.reshape(-1, 2)
-    words = np.empty((flat_keys.shape[0], num_words), np.uint32)
+    words = call.xp.empty((flat_keys.shape[0], num_words), np.uint32)
     for row, k in zip(words, flat_keys, strict=True):
         call.backend.fill(row, k, tr.BITS, 0, ())
+    if width == 4 and batch == ():
+        return call.fused(dims, tr.BITS, 0, (), np.uint32, np.uint32)
     out = words.view(np.uint8)[:, :num_bytes]
     if num_bytes != 4 * num_words:
-        out = np.ascontiguousarray(out)
+        out = call.xp.ascontiguousarray(out)
     return out.view(np.dtype(f"uint{8 * width}")).reshape(batch + dims)
 
 
+@_placed
 def split(key: object, num: int = 2, stream: object = None) -> np.ndarray:
     """Split a key into ``num`` independent subkeys.
 
@@ -212,6 +311,7 @@ def split(key: object, num: int = 2, stream: object = None) -> np.ndarray:
     return flat.reshape(num, 2)
 
 
+@_placed
 def uniform(low: object = 0, high: object = 1, shape: ShapeLike = (),
             dtype: object = float32, key: object = None, stream: object = None) -> np.ndarray:
     """Uniform samples on ``[low, high)``.
@@ -253,6 +353,7 @@ def uniform(low: object = 0, high: object = 1, shape: ShapeLike = (),
     return _uniform_in(call, lo, rng, dims, d)
 
 
+@_placed
 def normal(shape: ShapeLike = (), dtype: object = float32, loc: object = None,
            scale: object = None, key: object = None, stream: object = None) -> np.ndarray:
     """Normal samples with mean ``loc`` and standard deviation ``scale``.
@@ -298,13 +399,12 @@ def normal(shape: ShapeLike = (), dtype: object = float32, loc: object = None,
     if d != float64 and _scalar(c) and (loc_in is None or _scalar(loc_in)):
         has_loc = loc_in is not None
         params = (float(c), float(loc_in) if has_loc else 0.0, float(has_loc))
-        flat = call.generate(_size(dims), tr.NORMAL, rounding_code(d), params, float32)
-        return _finish(flat, dims, d)
+        return call.fused(dims, tr.NORMAL, rounding_code(d), params, float32, d)
     e = call.generate(_size(dims), tr.ERFINV_SYM, 0, (), float32).reshape(dims)
     z = arith(np.multiply, c, cast(e, d), d)
     if loc_in is not None:
         z = arith(np.add, cast(loc_in, d), z, d)
-    return np.ascontiguousarray(np.broadcast_to(z, out_shape))
+    return call.xp.ascontiguousarray(call.xp.broadcast_to(z, out_shape))
 
 
 def _hinted(value: object, d: np.dtype, fn: str, name: str) -> np.ndarray:
@@ -327,19 +427,21 @@ def _complex_normal(call: _Call, dims: tuple[int, ...], loc: np.ndarray | None,
     """complex64 normal (§8.3): ``loc + scale·(e[2i] + i·e[2i+1])``, products without fma."""
     e = call.generate(2 * _size(dims), tr.ERFINV_SYM, 0, (), float32).reshape(dims + (2,))
     re, im = e[..., 0], e[..., 1]
+    xp = call.xp
     if scale is not None:
         s = np.asarray(scale).astype(complex64)
-        sr, si = s.real.astype(np.float32), s.imag.astype(np.float32)
+        sr, si = call.on(s.real.astype(np.float32)), call.on(s.imag.astype(np.float32))
         re, im = sr * re - si * im, sr * im + si * re
     if loc is not None:
         c = np.asarray(loc).astype(complex64)
-        re, im = c.real.astype(np.float32) + re, c.imag.astype(np.float32) + im
-    re, im = np.broadcast_arrays(re, im)
-    out = np.empty(re.shape, complex64)
-    out.real, out.imag = re, im
+        re, im = call.on(c.real.astype(np.float32)) + re, call.on(c.imag.astype(np.float32)) + im
+    re, im = xp.broadcast_arrays(re, im)
+    out = xp.empty(re.shape, complex64)
+    out.real[...], out.imag[...] = re, im
     return out
 
 
+@_placed
 def truncated_normal(lower: object, upper: object, shape: ShapeLike | None = None,
                      dtype: object = float32, key: object = None,
                      stream: object = None) -> np.ndarray:
@@ -385,19 +487,21 @@ def truncated_normal(lower: object, upper: object, shape: ShapeLike | None = Non
     _no_float64(d, fn)
     if all(_scalar(x) for x in (a, rng, lo_b, hi_b)):
         params = (_clamp_of(d), float(rng), float(a), float(c), float(hi_b), float(lo_b))
-        flat = call.generate(_size(dims), tr.TRUNCATED_NORMAL, rounding_code(d), params, float32)
-        return _finish(flat, dims, d)
+        return call.fused(dims, tr.TRUNCATED_NORMAL, rounding_code(d), params, float32, d)
     x = _uniform_in(call, a, rng, dims, d)
-    y = arith(np.multiply, c, cast(erfinv_array(x.astype(np.float32)), d), d)
-    hi_f, lo_f = hi_b.astype(np.float32), lo_b.astype(np.float32)
-    out = _mlx_max(_mlx_min(hi_f, y.astype(np.float32)), lo_f)
-    return cast(np.broadcast_to(out, dims), d)
+    x32 = cast(x, np.float32)
+    e = call.backend.erfinv(x32) if call.on_gpu else erfinv_array(x32)
+    y = arith(np.multiply, c, cast(e, d), d)
+    hi_f, lo_f = call.on(hi_b.astype(np.float32)), call.on(lo_b.astype(np.float32))
+    out = _mlx_max(_mlx_min(hi_f, cast(y, np.float32)), lo_f)
+    return cast(call.xp.broadcast_to(out, dims), d)
 
 
 def _erf_d(x: np.ndarray, d: np.dtype) -> np.ndarray:
     return cast(erf_array(np.asarray(x).astype(np.float32)), d)
 
 
+@_placed
 def gumbel(shape: ShapeLike = (), dtype: object = float32, key: object = None,
            stream: object = None) -> np.ndarray:
     """Standard Gumbel samples: ``−log(−log(u))`` for ``u`` uniform on [0, 1) (spec §8.5).
@@ -422,10 +526,10 @@ def gumbel(shape: ShapeLike = (), dtype: object = float32, key: object = None,
     d = _float_dtype(d, fn, "can only generate gumbel numbers with real floating point type")
     check_nonnegative(dims, fn)
     _no_float64(d, fn)
-    flat = call.generate(_size(dims), tr.GUMBEL, rounding_code(d), (_clamp_of(d),), float32)
-    return _finish(flat, dims, d)
+    return call.fused(dims, tr.GUMBEL, rounding_code(d), (_clamp_of(d),), float32, d)
 
 
+@_placed
 def laplace(shape: ShapeLike = (), dtype: object = float32, loc: float = 0.0,
             scale: float = 1.0, key: object = None, stream: object = None) -> np.ndarray:
     """Laplace samples: ``loc + scale·sign(s)·log1p(−|s|)`` for ``s`` uniform on (−1, 1).
@@ -458,12 +562,11 @@ def laplace(shape: ShapeLike = (), dtype: object = float32, loc: float = 0.0,
     has_scale, has_loc = scale32 != 1, loc32 != 0
     if d == float64:
         params = (float(scale32), float(loc32), float(has_scale), float(has_loc))
-        return call.generate(_size(dims), tr.LAPLACE64, 0, params, float64).reshape(dims)
+        return call.fused(dims, tr.LAPLACE64, 0, params, float64, float64)
     scale_d = float(cast(scale32, d).astype(np.float32))
     loc_d = float(cast(loc32, d).astype(np.float32))
     params = (scale_d, loc_d, float(has_scale), float(has_loc))
-    flat = call.generate(_size(dims), tr.LAPLACE, rounding_code(d), params, float32)
-    return _finish(flat, dims, d)
+    return call.fused(dims, tr.LAPLACE, rounding_code(d), params, float32, d)
 
 
 def _plain_float(v: object, fn: str, name: str) -> np.float32:
@@ -473,6 +576,7 @@ def _plain_float(v: object, fn: str, name: str) -> np.float32:
     return np.float32(v)
 
 
+@_placed
 def bernoulli(p: object = 0.5, shape: ShapeLike | None = None, key: object = None,
               stream: object = None) -> np.ndarray:
     """Bernoulli samples: True with probability ``p``.
@@ -515,11 +619,12 @@ def bernoulli(p: object = 0.5, shape: ShapeLike | None = None, key: object = Non
     n = _size(dims)
     if _scalar(t):
         kind = tr.BERNOULLI64 if wide else tr.BERNOULLI
-        return call.generate(n, kind, 0, (float(t),), np.dtype(np.bool_)).reshape(dims)
+        return call.fused(dims, kind, 0, (float(t),), np.bool_, np.bool_)
     kind, dtype = (tr.WORD_F64, float64) if wide else (tr.WORD_F32, float32)
-    return call.generate(n, kind, 0, (), dtype).reshape(dims) < t
+    return call.generate(n, kind, 0, (), dtype).reshape(dims) < call.on(t)
 
 
+@_placed
 def randint(low: object, high: object, shape: ShapeLike = (), dtype: object = np.int32,
             key: object = None, stream: object = None) -> np.ndarray:
     """Integer samples on ``[low, high)``, as MLX draws them.
@@ -558,17 +663,18 @@ def randint(low: object, high: object, shape: ShapeLike = (), dtype: object = np
     check_within(fn, dims, rng.shape, lo32.shape)
     hm1 = _int_cast(_minus_one(hi_in), d)
     lo_d = _int_cast(lo_in, d)
-    n = _size(dims)
+    hm1, lo_d = call.on(hm1), call.on(lo_d)
     safe = d != np.uint32 or (np.all(lo32 >= -(2.0**31)) and np.all(lo32 + rng <= 2.0**32))
+
+    def clamp(out: np.ndarray) -> np.ndarray:
+        np.minimum(out, hm1, out=out)
+        return np.maximum(out, lo_d, out=out)
+
     if _scalar(rng) and _scalar(lo32) and safe:
         params = (float(rng), float(lo32))
-        out = call.generate(n, tr.RANDINT, tr.INT_CODES[d], params, d).reshape(dims)
-    else:
-        u = _unit(call, dims, float32)
-        out = _cpu.convert_int(np.floor((rng * u) + lo32), d)
-    np.minimum(out, hm1, out=out)
-    np.maximum(out, lo_d, out=out)
-    return out
+        return call.fused(dims, tr.RANDINT, tr.INT_CODES[d], params, d, d, clamp)
+    u = _unit(call, dims, float32)
+    return clamp(call.backend.convert_int(np.floor((call.on(rng) * u) + call.on(lo32)), d))
 
 
 def _minus_one(high: np.ndarray) -> np.ndarray:
@@ -588,6 +694,7 @@ def _int_cast(x: np.ndarray, d: np.dtype) -> np.ndarray:
     return _cpu.convert_int(x.astype(np.float32), d)
 
 
+@_placed
 def categorical(logits: object, axis: int = -1, shape: ShapeLike | None = None,
                 num_samples: int | None = None, key: object = None,
                 stream: object = None) -> np.ndarray:
@@ -647,7 +754,8 @@ def categorical(logits: object, axis: int = -1, shape: ShapeLike | None = None,
         return _categorical_icdf(call, L.reshape(-1), S)
     off = a + len(S) - L.ndim + 1
     gshape = S[:off] + (n,) + S[off:]
-    v = gumbel(gshape, key=call.checked_key()) + L.astype(promote(float32, L.dtype))
+    v = gumbel(gshape, key=call.checked_key(), stream=call.stream) + call.on(
+        L.astype(promote(float32, L.dtype)))
     if v.size == 0:
         raise ValueError(f"[{fn}] logits: cannot sample from zero classes (argmax of a "
                          "zero-size array).")
@@ -665,9 +773,10 @@ def _categorical_icdf(call: _Call, x: np.ndarray, S: tuple[int, ...]) -> np.ndar
     acc = np.cumsum(w, dtype=w.dtype)
     cdf = np.concatenate([np.zeros(1, w.dtype), acc[:-1]])
     u = _unit(call, S, float32).astype(w.dtype) * acc[-1]
-    return (np.searchsorted(cdf, u, side="right") - 1).astype(np.uint32)
+    return (call.xp.searchsorted(call.on(cdf), u, side="right") - 1).astype(np.uint32)
 
 
+@_placed
 def permutation(x: object, axis: int = 0, key: object = None,
                 stream: object = None) -> np.ndarray:
     """A random permutation of ``range(x)``, or of an array along ``axis``.
@@ -697,7 +806,7 @@ def permutation(x: object, axis: int = 0, key: object = None,
         n = int(x)
         check_nonnegative((n,), fn, "x")
         return _argsort(call, n)
-    arr = to_numpy(x)
+    arr = call.on(x) if call.on_gpu else to_numpy(x)
     if isinstance(axis, bool) or not isinstance(axis, (int, np.integer)):
         raise TypeError(f"[{fn}] axis must be an int, not {type(axis).__name__}.")
     a = int(axis) + arr.ndim if axis < 0 else int(axis)
@@ -712,6 +821,7 @@ def _argsort(call: _Call, n: int) -> np.ndarray:
     return np.argsort(words, kind="stable").astype(np.uint32)
 
 
+@_placed
 def multivariate_normal(mean: object, cov: object, shape: ShapeLike = (),
                         dtype: object = float32, key: object = None,
                         stream: object = None) -> np.ndarray:
@@ -761,6 +871,44 @@ def multivariate_normal(mean: object, cov: object, shape: ShapeLike = (),
     out_shape = batch + (mu.shape[-1],)
     u, s, vt = np.linalg.svd(sigma.astype(np.float32))
     std = (u * np.sqrt(s)[..., None, :]) @ vt
-    z = normal(out_shape, float32, loc=0.0, scale=1.0, key=call.checked_key())
-    y = (z[..., None, :] @ std)[..., 0, :]
-    return (mu + y).astype(promote(mu.dtype, float32))
+    z = normal(out_shape, float32, loc=0.0, scale=1.0, key=call.checked_key(), stream=call.stream)
+    y = (z[..., None, :] @ call.on(std))[..., 0, :]
+    return (call.on(mu) + y).astype(promote(mu.dtype, float32))
+
+
+def sample(name: str, shape: ShapeLike, key: object, **params: object) -> np.ndarray:
+    """Call sampler ``name`` with ``shape``, ``key`` and keyword ``params``."""
+    if name not in _ELEMENTWISE:
+        raise ValueError(f"[sample] unknown sampler {name!r}; choose from {sorted(_ELEMENTWISE)}.")
+    return _ELEMENTWISE[name](shape=shape, key=key, **params)
+
+
+def plan(name: str, shape: ShapeLike, key: object, **params: object) -> Plan:
+    """The :class:`Plan` of an elementwise draw, to compute it block by block.
+
+    Raises:
+        ValueError: the draw is not elementwise (array parameters, complex64,
+            bits of width 1 or 2), so it cannot be cut into blocks.
+    """
+    token = _DEFER.set(True)
+    try:
+        result = sample(name, shape, key, **params)
+    finally:
+        _DEFER.reset(token)
+    if not isinstance(result, Plan):
+        raise ValueError(f"[{name}] this draw is not elementwise in its words (array "
+                         "parameters, complex64 or narrow bits), so it cannot be generated "
+                         "in blocks.")
+    return result
+
+
+_ELEMENTWISE = {
+    "bits": bits,
+    "uniform": uniform,
+    "normal": normal,
+    "truncated_normal": truncated_normal,
+    "gumbel": gumbel,
+    "laplace": laplace,
+    "bernoulli": bernoulli,
+    "randint": randint,
+}

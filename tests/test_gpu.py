@@ -1,0 +1,479 @@
+"""GPU backend: bit-identity with the CPU backend, streams, interop and errors.
+
+Skipped (with the reason) where CuPy or a CUDA GPU is missing; the missing-GPU
+error test runs everywhere. On a GPU machine: ``python -m pytest tests/test_gpu.py``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+from conftest import GOLDEN, assert_same_bits
+
+import keyrand as kr
+from keyrand import _gpu
+
+cp = _gpu.cupy
+if cp is None:
+    _REASON = "CuPy is not installed"
+else:
+    try:
+        _REASON = None if cp.cuda.runtime.getDeviceCount() > 0 else "CUDA reports no GPU"
+    except Exception as err:  # no driver / no device
+        _REASON = f"no usable CUDA GPU ({type(err).__name__}: {err})"
+needs_gpu = pytest.mark.skipif(_REASON is not None, reason=_REASON or "")
+
+GPU = kr.Device(kr.gpu, 0)
+F16, BF16, F32, F64 = np.float16, kr.bfloat16, np.float32, np.float64
+FLOATS = [F16, BF16, F32]
+SHAPES = [(), (0,), (1,), (2,), (3,), (7,), (3, 5), (2, 0, 3), (1001,), (4, 257)]
+
+
+def _host(x):
+    assert isinstance(x, cp.ndarray), type(x)
+    return cp.asnumpy(x)
+
+
+def _parity(fn, *args, gpu_key=False, **kwargs):
+    """Run ``fn`` on the cpu and on the gpu with the same arguments; compare bits."""
+    want = fn(*args, stream=kr.cpu, **kwargs)
+    if gpu_key and "key" in kwargs:
+        kwargs = dict(kwargs, key=cp.asarray(kwargs["key"]))
+    got = fn(*args, stream=GPU, **kwargs)
+    assert got.device.id == 0
+    assert_same_bits(_host(got), np.asarray(want))
+    return got
+
+
+def _key(i):
+    return kr.key(1000 + i)
+
+
+# ------------------------------------------------------------------------------ errors (run anywhere)
+
+def test_missing_gpu_error_names_what_is_missing(monkeypatch):
+    if cp is not None and _REASON is None:
+        monkeypatch.setattr(_gpu, "cupy", None)
+    with pytest.raises(RuntimeError) as info:
+        kr.uniform(shape=(3,), key=kr.key(0), stream=kr.gpu)
+    msg = str(info.value)
+    assert msg.startswith("[uniform]")
+    assert ("CuPy" in msg) or ("GPU" in msg)
+    # The cpu is unaffected.
+    assert isinstance(kr.uniform(shape=(3,), key=kr.key(0)), np.ndarray)
+
+
+# ------------------------------------------------------------------------------ parity: bits, split
+
+@needs_gpu
+@pytest.mark.parametrize("width", [1, 2, 4])
+@pytest.mark.parametrize("shape", SHAPES + [(5,), (6,), (9,)])
+def test_parity_bits(shape, width):
+    _parity(kr.bits, shape, width, key=_key(width))
+    _parity(kr.bits, shape, width, key=_key(width), gpu_key=True)
+
+
+@needs_gpu
+@pytest.mark.parametrize("num", [0, 1, 2, 3, 5, 33])
+def test_parity_split(num):
+    got = _parity(kr.split, _key(num), num)
+    got2 = kr.split(cp.asarray(_key(num)), num, stream=GPU)
+    assert isinstance(got2, cp.ndarray) and got2.dtype == np.uint32
+    assert_same_bits(_host(got2), _host(got))
+
+
+@needs_gpu
+@pytest.mark.parametrize("batch", [(3,), (2, 2), (1,), (0,)])
+def test_parity_batched_keys(batch):
+    keys = kr.split(kr.key(7), int(np.prod(batch))).reshape(batch + (2,))
+    for shape, width in [((5,), 4), ((3, 3), 1), ((7,), 2), ((), 4)]:
+        _parity(kr.bits, shape, width, key=keys)
+        _parity(kr.bits, shape, width, key=keys, gpu_key=True)
+
+
+# ------------------------------------------------------------------------------ parity: float samplers
+
+@needs_gpu
+@pytest.mark.parametrize("dtype", FLOATS)
+@pytest.mark.parametrize("shape", SHAPES)
+def test_parity_uniform(shape, dtype):
+    _parity(kr.uniform, shape=shape, dtype=dtype, key=_key(1))
+    _parity(kr.uniform, -2.5, 3.0, shape, dtype, key=_key(2), gpu_key=True)
+    _parity(kr.uniform, 5, -1, shape, dtype, key=_key(3))
+
+
+@needs_gpu
+@pytest.mark.parametrize("dtype", FLOATS)
+def test_parity_uniform_array_bounds(dtype):
+    lo = np.linspace(-3, 2, 5).astype(np.float32)
+    hi = np.array([[4.0], [10.0], [0.5]], np.float32)
+    _parity(kr.uniform, lo, hi, (3, 5), dtype, key=_key(4))
+    _parity(kr.uniform, lo, 7.0, (2, 5), dtype, key=_key(5))
+    _parity(kr.uniform, cp.asarray(lo), 7.0, (2, 5), dtype, key=_key(5))
+
+
+@needs_gpu
+@pytest.mark.parametrize("dtype", FLOATS + [F64, np.complex64])
+@pytest.mark.parametrize("shape", SHAPES)
+def test_parity_normal(shape, dtype):
+    _parity(kr.normal, shape, dtype, key=_key(6))
+    _parity(kr.normal, shape, dtype, 0.5, 2.0, key=_key(7), gpu_key=True)
+    _parity(kr.normal, shape, dtype, None, 0.25, key=_key(8))
+
+
+@needs_gpu
+@pytest.mark.parametrize("dtype", FLOATS + [F64, np.complex64])
+def test_parity_normal_array_params(dtype):
+    loc = np.linspace(-1, 1, 4).astype(np.float32)
+    scale = np.array([[1.0], [2.0], [0.5]], np.float32)
+    _parity(kr.normal, (3, 4), dtype, loc, scale, key=_key(9))
+    _parity(kr.normal, (4,), dtype, loc, scale, key=_key(10))  # loc/scale enlarge the shape
+    if dtype == np.complex64:
+        _parity(kr.normal, (3,), dtype, 1 + 2j, 0.5 - 1j, key=_key(11))
+
+
+@needs_gpu
+@pytest.mark.parametrize("dtype", FLOATS)
+@pytest.mark.parametrize("shape", [(), (0,), (7,), (3, 5), (1001,)])
+def test_parity_truncated_normal(shape, dtype):
+    _parity(kr.truncated_normal, -1.5, 2.0, shape, dtype, key=_key(12))
+    _parity(kr.truncated_normal, 0.5, 0.25, shape, dtype, key=_key(13))  # lower > upper
+    lo = np.array([-2.0, -1.0, 0.0], np.float32)
+    if shape in ((3,), (2, 3)) or (shape and shape[-1] == 3):
+        _parity(kr.truncated_normal, lo, 1.0, shape, dtype, key=_key(14))
+
+
+@needs_gpu
+@pytest.mark.parametrize("dtype", FLOATS)
+def test_parity_truncated_normal_array_bounds(dtype):
+    lo = np.array([-2.0, -1.0, 0.0, -5.0], np.float32)
+    hi = np.array([[1.0], [3.0]], np.float32)
+    _parity(kr.truncated_normal, lo, hi, None, dtype, key=_key(15))
+    _parity(kr.truncated_normal, lo, hi, (2, 4), dtype, key=_key(16))
+
+
+@needs_gpu
+@pytest.mark.parametrize("dtype", FLOATS)
+@pytest.mark.parametrize("shape", SHAPES)
+def test_parity_gumbel(shape, dtype):
+    _parity(kr.gumbel, shape, dtype, key=_key(17))
+
+
+@needs_gpu
+@pytest.mark.parametrize("dtype", FLOATS + [F64])
+@pytest.mark.parametrize("shape", SHAPES)
+def test_parity_laplace(shape, dtype):
+    _parity(kr.laplace, shape, dtype, key=_key(18))
+    _parity(kr.laplace, shape, dtype, -1.5, 3.0, key=_key(19), gpu_key=True)
+    _parity(kr.laplace, shape, dtype, 0.0, 0.5, key=_key(20))
+
+
+@needs_gpu
+@pytest.mark.parametrize("shape", SHAPES)
+def test_parity_bernoulli(shape):
+    _parity(kr.bernoulli, 0.3, shape, key=_key(21))
+    _parity(kr.bernoulli, np.float64(0.3), shape, key=_key(22))
+    _parity(kr.bernoulli, np.float16(0.7), shape, key=_key(23), gpu_key=True)
+    if shape and shape[-1] == 5:
+        _parity(kr.bernoulli, np.linspace(0, 1, 5).astype(np.float32), shape, key=_key(24))
+        _parity(kr.bernoulli, np.linspace(0, 1, 5), shape, key=_key(25))
+
+
+@needs_gpu
+def test_parity_bernoulli_default_shape():
+    p = np.array([[0.1, 0.9], [0.5, 1.0]], np.float32)
+    _parity(kr.bernoulli, p, key=_key(26))
+
+
+@needs_gpu
+@pytest.mark.parametrize("dtype", [np.int8, np.int16, np.int32, np.int64, np.uint8, np.uint16,
+                                   np.uint32, np.uint64, np.bool_])
+@pytest.mark.parametrize("shape", [(), (0,), (7,), (3, 5), (1001,)])
+def test_parity_randint(shape, dtype):
+    _parity(kr.randint, 0, 10, shape, dtype, key=_key(27))
+    _parity(kr.randint, -300, 70000, shape, dtype, key=_key(28), gpu_key=True)
+    _parity(kr.randint, 0, 2**40, shape, dtype, key=_key(29))
+    _parity(kr.randint, 5, 5, shape, dtype, key=_key(30))
+    _parity(kr.randint, -(2**31), 2**31 - 1, shape, dtype, key=_key(31))
+
+
+@needs_gpu
+@pytest.mark.parametrize("dtype", [np.int32, np.uint32, np.int64, np.uint8])
+def test_parity_randint_array_bounds(dtype):
+    lo = np.array([0, -5, 100], np.int32)
+    hi = np.array([[10], [2**20]], np.int64)
+    _parity(kr.randint, lo, hi, (2, 3), dtype, key=_key(32))
+    _parity(kr.randint, -3.5, 1e9, (9,), dtype, key=_key(33))  # uint32: the non-fused path
+
+
+@needs_gpu
+def test_parity_categorical():
+    logits = np.log(np.array([0.1, 0.2, 0.3, 0.4], np.float32))
+    _parity(kr.categorical, logits, shape=(1000,), key=_key(34))          # inverse-CDF
+    _parity(kr.categorical, logits, num_samples=17, key=_key(35))
+    _parity(kr.categorical, logits, key=_key(36))                        # Gumbel
+    L2 = np.random.default_rng(0).normal(size=(6, 9)).astype(np.float32)
+    _parity(kr.categorical, L2, key=_key(37))
+    _parity(kr.categorical, L2, axis=0, key=_key(38))
+    _parity(kr.categorical, L2, num_samples=5, key=_key(39))
+    _parity(kr.categorical, L2, shape=(4, 6), key=_key(40))
+    neg = np.array([-np.inf, 0.0, -np.inf, 1.0], np.float32)
+    _parity(kr.categorical, neg, shape=(50,), key=_key(41))
+    _parity(kr.categorical, cp.asarray(L2), key=_key(42))
+
+
+@needs_gpu
+def test_parity_permutation():
+    for n in (0, 1, 2, 7, 1000):
+        _parity(kr.permutation, n, key=_key(43))
+    x = np.arange(24, dtype=np.float32).reshape(4, 6)
+    _parity(kr.permutation, x, key=_key(44))
+    _parity(kr.permutation, x, axis=1, key=_key(45))
+    got = kr.permutation(cp.asarray(x), axis=-1, key=_key(46), stream=GPU)
+    assert_same_bits(_host(got), kr.permutation(x, axis=-1, key=_key(46)))
+
+
+@needs_gpu
+def test_multivariate_normal_within_tolerance():
+    rng = np.random.default_rng(1)
+    a = rng.normal(size=(4, 4))
+    cov = (a @ a.T / 4 + 0.1 * np.eye(4)).astype(np.float32)
+    mean = rng.normal(size=4).astype(np.float32)
+    want = kr.multivariate_normal(mean, cov, (1000,), key=_key(47))
+    got = kr.multivariate_normal(mean, cov, (1000,), key=_key(47), stream=GPU)
+    assert got.shape == want.shape and got.dtype == want.dtype
+    tol = 2e-5 * np.sqrt(np.max(np.diag(cov)))
+    np.testing.assert_allclose(_host(got), want, atol=tol, rtol=1e-4)
+
+
+@needs_gpu
+def test_parity_nonfinite_parameters():
+    # NaN results carry x86's encodings on both devices.
+    for dtype in FLOATS:
+        _parity(kr.uniform, -np.inf, np.inf, (64,), dtype, key=_key(48))
+        _parity(kr.uniform, np.float32("nan"), 1.0, (64,), dtype, key=_key(49))
+        _parity(kr.uniform, np.array([0.0, np.inf], np.float32), 1.0, (4, 2), dtype, key=_key(50))
+        _parity(kr.normal, (64,), dtype, np.inf, 0.0, key=_key(51))
+        _parity(kr.normal, (64,), dtype, np.float32("nan"), key=_key(52))
+        _parity(kr.laplace, (64,), dtype, 0.0, np.inf, key=_key(53))
+        _parity(kr.truncated_normal, np.float32("nan"), 1.0, (64,), dtype, key=_key(54))
+        _parity(kr.truncated_normal, -np.inf, np.inf, (64,), dtype, key=_key(55))
+    _parity(kr.bernoulli, np.float32("nan"), (64,), key=_key(56))
+    _parity(kr.randint, -np.inf, np.inf, (64,), np.int32, key=_key(57))
+
+
+@needs_gpu
+@pytest.mark.parametrize("fn", ["uniform", "normal"])
+def test_parity_2_27_elements(fn):
+    n = 1 << 27
+    key = _key(60)
+    want = getattr(kr, fn)(shape=(n,), key=key)
+    got = getattr(kr, fn)(shape=(n,), key=key, stream=GPU)
+    # Compare on the device, then name the first mismatch.
+    bad = cp.flatnonzero(got.view(cp.uint32) != cp.asarray(want.view(np.uint32)))
+    assert bad.size == 0, f"{bad.size} of {n} differ; first at {int(bad[0])}"
+    odd = getattr(kr, fn)(shape=(n - 1,), key=key, stream=GPU)  # odd word count
+    assert_same_bits(_host(odd)[-4096:], getattr(kr, fn)(shape=(n - 1,), key=key)[-4096:])
+
+
+@needs_gpu
+def test_fill_runs_matches_fill():
+    from keyrand import _transforms as tr
+
+    key = _key(61)
+    total = 1001
+    full = cp.empty(total, np.float32)
+    _gpu.fill(full, key, tr.NORMAL, 0, (1.4142135, 0.0, 0.0))
+    starts = np.array([0, 499, 500, 501, 990], np.int64)
+    out = cp.empty(starts.size * 11, np.float32)
+    _gpu.fill_runs(out, key, total, starts, 11, tr.NORMAL, 0, (1.4142135, 0.0, 0.0))
+    want = np.concatenate([cp.asnumpy(full)[s:s + 11] for s in starts])
+    assert_same_bits(cp.asnumpy(out), want)
+
+
+# ------------------------------------------------------------------------------ golden replay on the GPU
+
+def _golden_path() -> Path:
+    return Path(os.environ.get("KEYRAND_GOLDEN", str(GOLDEN)))
+
+
+@needs_gpu
+def test_golden_replay_on_gpu():
+    path = _golden_path()
+    if not path.exists():
+        pytest.skip(f"golden file not found at {path}")
+    import test_golden as tg
+
+    data = np.load(path, allow_pickle=False)
+    cases = json.loads(str(data["cases"]))
+    previous = kr.default_device()
+    kr.set_default_device(GPU)
+    checked = 0
+    try:
+        for case in cases:
+            steps = case["steps"] if case["fn"] == "__sequence__" else [case]
+            if case["fn"] == "__sequence__":
+                kr.seed(case["seed"])
+            for i, step in enumerate(steps):
+                got = tg._call(step["fn"], step["args"], step["kwargs"], data)
+                name = f"out/{case['id']}/{i}" if case["fn"] == "__sequence__" else \
+                    f"out/{case['id']}"
+                want = tg._expected(data, name, step)
+                got = cp.asnumpy(got) if isinstance(got, cp.ndarray) else np.asarray(got)
+                if "tol" in step:
+                    np.testing.assert_allclose(got, want, atol=step["tol"]["atol"],
+                                               rtol=step["tol"]["rtol"])
+                else:
+                    assert_same_bits(got, want)
+                checked += 1
+    finally:
+        kr.set_default_device(previous)
+    assert checked > 50
+
+
+# ------------------------------------------------------------------------------ placement and streams
+
+_SPIN = None
+
+
+def _spin(stream, ms: float):
+    """Occupy ``stream`` for about ``ms`` milliseconds (a clock64 loop)."""
+    global _SPIN
+    if _SPIN is None:
+        _SPIN = cp.RawKernel(r"""
+        extern "C" __global__ void spin(long long cycles) {
+            long long t0 = clock64();
+            while (clock64() - t0 < cycles) { }
+        }""", "spin")
+    rate = cp.cuda.Device(0).attributes["ClockRate"]  # kHz
+    with stream:
+        _SPIN((1,), (1,), (np.int64(rate * ms),))
+
+
+@needs_gpu
+def test_results_are_cupy_on_the_stream_device():
+    x = kr.uniform(shape=(5,), key=_key(62), stream=GPU)
+    assert isinstance(x, cp.ndarray) and x.device.id == 0 and x.dtype == np.float32
+    assert isinstance(kr.bits((), key=_key(62), stream=kr.gpu), cp.ndarray)
+    assert kr.normal((), key=_key(62), stream=GPU).shape == ()
+    prev = kr.default_device()
+    kr.set_default_device(kr.gpu)
+    try:
+        assert isinstance(kr.normal((3,), key=_key(63)), cp.ndarray)
+        kr.seed(5)
+        a = kr.uniform(shape=(4,))
+    finally:
+        kr.set_default_device(prev)
+    kr.seed(5)
+    assert_same_bits(cp.asnumpy(a), kr.uniform(shape=(4,)))
+    with kr.stream(kr.new_stream(kr.gpu)):
+        assert isinstance(kr.gumbel((2,), key=_key(64)), cp.ndarray)
+    assert isinstance(kr.gumbel((2,), key=_key(64)), np.ndarray)
+
+
+@needs_gpu
+def test_new_stream_runs_on_its_cuda_stream_without_host_sync():
+    s1, s2 = kr.new_stream(GPU), kr.new_stream(GPU)
+    c1, c2 = _gpu.cuda_stream(s1), _gpu.cuda_stream(s2)
+    assert c1 is not c2 and c1 is _gpu.cuda_stream(s1)
+    kr.uniform(shape=(1000,), key=_key(65), stream=s1)  # compile outside the timed part
+    kr.normal((1000,), key=_key(65), stream=s2)
+    cp.cuda.Device(0).synchronize()
+    _spin(c1, 300)
+    t0 = time.perf_counter()
+    x = kr.uniform(shape=(1 << 20,), key=_key(66), stream=s1)
+    dt = time.perf_counter() - t0
+    assert dt < 0.15, f"the call waited for the GPU ({dt:.3f} s)"
+    assert not c1.done, "s1 finished early: the kernel was not queued behind the spin"
+    # s2 is independent of s1: it completes while s1 still spins.
+    y = kr.normal((1 << 16,), key=_key(67), stream=s2)
+    c2.synchronize()
+    assert not c1.done
+    c1.synchronize()
+    assert_same_bits(cp.asnumpy(x), kr.uniform(shape=(1 << 20,), key=_key(66)))
+    assert_same_bits(cp.asnumpy(y), kr.normal((1 << 16,), key=_key(67)))
+
+
+@needs_gpu
+def test_ordering_within_a_stream():
+    s = kr.new_stream(GPU)
+    c = _gpu.cuda_stream(s)
+    with c:
+        buf = cp.zeros(1 << 20, np.float32)
+    _spin(c, 100)
+    with c:
+        buf += 1  # queued after the spin
+    x = kr.uniform(buf, buf + 1.0, (1 << 20,), key=_key(68), stream=s)  # queued after that
+    c.synchronize()
+    want = kr.uniform(np.ones(1 << 20, np.float32), np.full(1 << 20, 2.0, np.float32),
+                      (1 << 20,), key=_key(68))
+    assert_same_bits(cp.asnumpy(x), want)
+
+
+@needs_gpu
+def test_stream_zero_is_cupys_current_stream():
+    kr.bits((8,), key=_key(69), stream=GPU)
+    user = cp.cuda.Stream(non_blocking=True)
+    with user:
+        _spin(user, 200)
+        x = kr.bits((1 << 18,), key=_key(69), stream=kr.default_stream(kr.gpu))
+        assert not user.done
+    user.synchronize()
+    assert_same_bits(cp.asnumpy(x), kr.bits((1 << 18,), key=_key(69)))
+
+
+# ------------------------------------------------------------------------------ interop
+
+@needs_gpu
+def test_dlpack_torch():
+    torch = pytest.importorskip("torch")
+    x = kr.normal((3, 5), key=_key(70), stream=GPU)
+    t = torch.from_dlpack(x)
+    assert t.is_cuda and t.data_ptr() == x.data.ptr  # zero-copy
+    np.testing.assert_array_equal(t.cpu().numpy(), cp.asnumpy(x))
+    back = cp.from_dlpack(t)
+    assert back.data.ptr == x.data.ptr
+    k = kr.split(torch.tensor([0, 42], dtype=torch.int64).numpy().astype(np.uint32),
+                 stream=GPU)
+    assert torch.from_dlpack(k).shape == (2, 2)
+
+
+@needs_gpu
+def test_dlpack_jax():
+    jax = pytest.importorskip("jax")
+    import jax.numpy as jnp
+
+    x = kr.uniform(shape=(4, 6), key=_key(71), stream=GPU)
+    j = jnp.from_dlpack(x)
+    np.testing.assert_array_equal(np.asarray(j), cp.asnumpy(x))
+    back = cp.from_dlpack(j)
+    np.testing.assert_array_equal(cp.asnumpy(back), cp.asnumpy(x))
+    assert jax.devices()[0].platform == "gpu"
+
+
+# ------------------------------------------------------------------------------ bad inputs
+
+@needs_gpu
+def test_bad_inputs_on_gpu():
+    n = cp.cuda.runtime.getDeviceCount()
+    with pytest.raises(ValueError, match="does not exist"):
+        kr.uniform(shape=(2,), key=kr.key(0), stream=kr.Device(kr.gpu, n))
+    with pytest.raises(ValueError, match="dtype uint32"):
+        kr.uniform(shape=(2,), key=cp.zeros(2, np.int32), stream=GPU)
+    with pytest.raises(ValueError, match=r"shape \(2,\)"):
+        kr.normal((2,), key=cp.zeros(3, np.uint32), stream=GPU)
+    with pytest.raises(ValueError, match="negative"):
+        kr.bits((-1,), key=kr.key(0), stream=GPU)
+    with pytest.raises(ValueError):
+        kr.uniform(shape=(2,), dtype=np.int32, key=kr.key(0), stream=GPU)
+    with pytest.raises(ValueError):
+        kr.bernoulli(1, (2,), key=kr.key(0), stream=GPU)
+    with pytest.raises(TypeError):
+        kr.uniform(shape=(2,), key=kr.key(0), stream="gpu")
+    with pytest.raises(ValueError, match="2\\*\\*32"):
+        kr.bits((1 << 33,), key=kr.key(0), stream=GPU)
