@@ -14,7 +14,7 @@ import contextvars
 import functools
 import math
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 import numpy as np
 
@@ -54,6 +54,28 @@ _BERNOULLI_SCALE = float(np.uint32(0x4F800001).view(np.float32))
 
 #: Set by :func:`plan`: fused samplers return their :class:`Plan` instead of running it.
 _DEFER = contextvars.ContextVar("keyrand_defer_plan", default=False)
+#: Set by :func:`word_view`: ``(total, starts, run)`` in elements, see there.
+_VIEW: contextvars.ContextVar[tuple[int, np.ndarray, int] | None] = contextvars.ContextVar(
+    "keyrand_word_view", default=None)
+
+
+@contextlib.contextmanager
+def word_view(total: int, starts: np.ndarray, run: int) -> Iterator[None]:
+    """Make sampler calls in this block draw a piece of a larger draw.
+
+    Inside the block, a call whose draw has ``len(starts)·run`` elements
+    takes element ``r·run + t`` from element ``starts[r] + t`` of a draw of
+    ``total`` elements with the same key (words scale with the elements, so
+    complex64 works too). Because element ``i`` of a draw depends only on
+    (key, size, i), an elementwise sampler called on a block's shape and the
+    block's parameters returns exactly that block of the whole result. This is
+    how :mod:`keyrand.dask` computes chunks.
+    """
+    token = _VIEW.set((int(total), np.asarray(starts, np.int64), int(run)))
+    try:
+        yield
+    finally:
+        _VIEW.reset(token)
 
 
 class _Call:
@@ -95,11 +117,23 @@ class _Call:
     def generate(self, num_words: int, kind: int, rd: int, params: tuple,
                  dtype: np.dtype) -> np.ndarray:
         """Flat array: transform ``kind`` of each of the key's ``num_words`` words."""
-        check_words(num_words, self.fn)
+        view = _VIEW.get()
         key = self.checked_key()
         out = self.empty(num_words, dtype)
+        if view is None:
+            check_words(num_words, self.fn)
+            with self.placed():
+                self.backend.fill(out, key, kind, rd, params)
+            return out
+        total, starts, run = view
+        per = num_words // max(1, starts.size * run)
+        if per * starts.size * run != num_words:
+            raise ValueError(f"[{self.fn}] a word view of {starts.size}x{run} elements does "
+                             f"not match a draw of {num_words} words.")
+        check_words(total * per, self.fn)
         with self.placed():
-            self.backend.fill(out, key, kind, rd, params)
+            self.backend.fill_runs(out, key, total * per, starts * per, run * per, kind, rd,
+                                   params)
         return out
 
     def fused(self, shape: tuple[int, ...], kind: int, rd: int, params: tuple,

@@ -1,0 +1,180 @@
+"""keyrand vs MLX (CPU), NumPy and JAX on this machine, in one run; prints ratios.
+
+Usage: python benchmarks/cpu.py [--sizes 20 24] [--repeat 5] [--quick]
+
+Each row times one operation at n elements (best of --repeat runs, after a
+warm-up) and prints how many times faster keyrand is than each peer
+(peer time / keyrand time; > 1 means keyrand is faster). It also times the
+first call in a fresh process with a warm Numba cache and the peak memory of
+a 2^26-element float32 draw.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+
+import numpy as np
+
+import keyrand as kr
+
+try:
+    import mlx.core as mx
+except ImportError:
+    mx = None
+try:
+    import jax
+    import jax.numpy as jnp
+
+    jax.config.update("jax_platforms", "cpu")
+except ImportError:
+    jax = None
+
+
+def best_time(fn: Callable[[], object], repeat: int) -> float:
+    fn()
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def mlx_op(make: Callable[[], object]) -> Callable[[], object]:
+    return lambda: mx.eval(make())
+
+
+def jax_op(make: Callable[[], object]) -> Callable[[], object]:
+    return lambda: make().block_until_ready()
+
+
+def rows(n: int) -> list[tuple[str, Callable[[], object], dict[str, Callable[[], object]]]]:
+    k = kr.key(7)
+    philox = np.random.Generator(np.random.Philox(7))
+    pcg = np.random.Generator(np.random.PCG64(7))
+    peers_uniform = {
+        "numpy-philox": lambda: philox.random(n, dtype=np.float32),
+        "numpy-pcg64": lambda: pcg.random(n, dtype=np.float32),
+    }
+    peers_normal = {
+        "numpy-philox": lambda: philox.standard_normal(n, dtype=np.float32),
+        "numpy-pcg64": lambda: pcg.standard_normal(n, dtype=np.float32),
+    }
+    peers_split: dict[str, Callable[[], object]] = {}
+    peers_others: dict[str, dict[str, Callable[[], object]]] = {
+        "gumbel": {"numpy-philox": lambda: philox.gumbel(size=n)},
+        "laplace": {"numpy-philox": lambda: philox.laplace(size=n)},
+        "randint": {"numpy-philox": lambda: philox.integers(0, 1000, n, dtype=np.int32)},
+        "bernoulli": {"numpy-philox": lambda: philox.random(n, dtype=np.float32) < 0.3},
+        "truncated_normal": {},
+    }
+    if mx is not None:
+        mk = mx.array(k)
+        peers_uniform["mlx"] = mlx_op(lambda: mx.random.uniform(shape=(n,), key=mk))
+        peers_normal["mlx"] = mlx_op(lambda: mx.random.normal(shape=(n,), key=mk))
+        peers_split["mlx"] = mlx_op(lambda: mx.random.split(mk, n // 2))
+        peers_others["gumbel"]["mlx"] = mlx_op(lambda: mx.random.gumbel(shape=(n,), key=mk))
+        peers_others["laplace"]["mlx"] = mlx_op(lambda: mx.random.laplace(shape=(n,), key=mk))
+        peers_others["randint"]["mlx"] = mlx_op(lambda: mx.random.randint(0, 1000, (n,),
+                                                                           key=mk))
+        peers_others["bernoulli"]["mlx"] = mlx_op(lambda: mx.random.bernoulli(0.3, (n,),
+                                                                               key=mk))
+        peers_others["truncated_normal"]["mlx"] = mlx_op(
+            lambda: mx.random.truncated_normal(-1.0, 2.0, (n,), key=mk))
+    if jax is not None:
+        jk = jax.random.PRNGKey(7)
+        peers_uniform["jax"] = jax_op(lambda: jax.random.uniform(jk, (n,), jnp.float32))
+        peers_normal["jax"] = jax_op(lambda: jax.random.normal(jk, (n,), jnp.float32))
+        peers_split["jax"] = jax_op(lambda: jax.random.split(jk, n // 2))
+    out = [
+        ("uniform", lambda: kr.uniform(shape=(n,), key=k), peers_uniform),
+        ("normal", lambda: kr.normal((n,), key=k), peers_normal),
+        (f"split(key, {n // 2})", lambda: kr.split(k, n // 2), peers_split),
+        ("bits", lambda: kr.bits((n,), key=k), {}),
+        ("gumbel", lambda: kr.gumbel((n,), key=k), peers_others["gumbel"]),
+        ("laplace", lambda: kr.laplace((n,), key=k), peers_others["laplace"]),
+        ("randint", lambda: kr.randint(0, 1000, (n,), key=k), peers_others["randint"]),
+        ("bernoulli", lambda: kr.bernoulli(0.3, (n,), key=k), peers_others["bernoulli"]),
+        ("truncated_normal", lambda: kr.truncated_normal(-1.0, 2.0, (n,), key=k),
+         peers_others["truncated_normal"]),
+    ]
+    return out
+
+
+def special_rows() -> list[tuple[str, Callable[[], object], dict[str, Callable[[], object]]]]:
+    k = kr.key(3)
+    perm_n = 1 << 22
+    logits = np.random.default_rng(0).standard_normal((1 << 14, 1000)).astype(np.float32)
+    peers_perm: dict[str, Callable[[], object]] = {
+        "numpy-philox": lambda: np.random.Generator(np.random.Philox(3)).permutation(perm_n)}
+    peers_cat: dict[str, Callable[[], object]] = {}
+    if mx is not None:
+        mk, ml = mx.array(k), mx.array(logits)
+        peers_perm["mlx"] = mlx_op(lambda: mx.random.permutation(perm_n, key=mk))
+        peers_cat["mlx"] = mlx_op(lambda: mx.random.categorical(ml, key=mk))
+    return [
+        ("permutation(2^22)", lambda: kr.permutation(perm_n, key=k), peers_perm),
+        ("categorical(2^14 x 1000)", lambda: kr.categorical(logits, key=k), peers_cat),
+    ]
+
+
+def first_call_seconds() -> float:
+    """Time of the first uniform call in a fresh process whose Numba cache is warm."""
+    code = ("import time, keyrand as kr; t = time.perf_counter(); "
+            "kr.uniform(shape=(1000,), key=kr.key(1)); print(time.perf_counter() - t)")
+    subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)
+    result = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True,
+                            text=True)
+    return float(result.stdout.strip())
+
+
+def peak_memory_ratio(n: int = 1 << 26) -> float:
+    """Peak resident memory growth of a fresh process drawing n float32, over the output's bytes."""
+    code = ("import resource, keyrand as kr; kr.uniform(shape=(16,), key=kr.key(1)); "
+            "base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss; "
+            f"x = kr.uniform(shape=({n},), key=kr.key(1)); "
+            "print((resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - base) * 1024)")
+    result = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True,
+                            text=True)
+    return int(result.stdout.strip()) / (4 * n)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[20, 24],
+                        help="log2 of the element counts")
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    print(f"machine: {os.cpu_count()} cores; numpy {np.__version__}; "
+          f"mlx {mx.__version__ if mx else 'not installed'}; "
+          f"jax {jax.__version__ if jax else 'not installed'}")
+    print("ratio = peer time / keyrand time (> 1: keyrand faster)\n")
+    for log2n in args.sizes:
+        n = 1 << log2n
+        print(f"n = 2^{log2n}")
+        for name, ours, peers in rows(n):
+            t = best_time(ours, args.repeat)
+            cells = [f"{peer} {best_time(fn, args.repeat) / t:6.2f}x"
+                     for peer, fn in peers.items()]
+            gbs = 4 * n / t / 1e9
+            print(f"  {name:<24} {t * 1e3:8.2f} ms {gbs:6.2f} GB/s   " + "   ".join(cells))
+        print()
+    for name, ours, peers in special_rows():
+        t = best_time(ours, max(1, args.repeat // 2))
+        cells = [f"{peer} {best_time(fn, max(1, args.repeat // 2)) / t:6.2f}x"
+                 for peer, fn in peers.items()]
+        print(f"  {name:<24} {t * 1e3:8.2f} ms   " + "   ".join(cells))
+    print(f"\nfirst call in a fresh process (warm Numba cache): {first_call_seconds():.3f} s")
+    print(f"peak memory of uniform(2^26 float32): {peak_memory_ratio():.3f} x the output's bytes")
+    print(f"(this process's peak RSS: "
+          f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB)")
+
+
+if __name__ == "__main__":
+    main()
