@@ -3,60 +3,85 @@
 A kernel hashes a block of counter pairs into two small local buffers
 (vectorizable), then maps each buffer through the transform of
 :mod:`keyrand._transforms` straight into the output: one pass over memory,
-no temporaries the size of the output. The transform is chosen by a literal
-integer, so each (transform, rounding, output dtype) combination compiles to
-its own specialised, cached machine code.
+no temporaries the size of the output. Each (transform, rounding) pair gets
+its own kernels, built once by :func:`_kernels` with the codes as closure
+constants, so every specialisation compiles alone and is cached on disk.
 """
 
 from __future__ import annotations
 
+import functools
+import warnings
+
 import numpy as np
 from numba import literally, njit, prange
+from numba.core.errors import NumbaIRAssumptionWarning
 
 from ._threefry import hash_pairs, layout, threefry2x32, word_at
 from ._transforms import INT_CODES, NUM_PARAMS, UINT32_VECTOR, apply, to_int
 
 #: Counter pairs hashed per block; two uint32 buffers of this size stay in L1.
 BLOCK = 2048
+#: Below this many words a draw runs on the calling thread (no thread-pool launch).
+SERIAL_WORDS = 1 << 16
 
 
 @njit(cache=True)
-def _block(out, k0, k1, j0, n, off, kind, rd, p, first, second):
-    # One block: hash n counter pairs, then map both halves. A separate function so LLVM
-    # vectorizes its loops (the parallel loop's body does not).
+def _map(dst, src, kind, rd, p):
+    # The transform loop: the only place a transform is compiled into, once per (kind, rd).
     literally(kind)
     literally(rd)
-    hash_pairs(k0, k1, j0, n, off, first, second)
-    low = out[j0:j0 + n]
-    high = out[j0 + off:j0 + off + n]
-    for t in range(n):
-        low[t] = apply(kind, rd, first[t], p)
-    for t in range(n):
-        high[t] = apply(kind, rd, second[t], p)
+    for t in range(src.size):
+        dst[t] = apply(kind, rd, src[t], p)
 
 
-@njit(cache=True, parallel=True)
-def _fill_all(out, k0, k1, kind, rd, p):
-    literally(kind)
-    literally(rd)
-    h, off = layout(out.size)
-    for b in prange((h + BLOCK - 1) // BLOCK):
+@functools.cache
+def _kernels(kind: int, rd: int):
+    """The kernels of transform ``kind`` with rounding code ``rd``: (paired, serial, runs).
+
+    ``kind`` and ``rd`` are closure constants (integers pickle stably, so the
+    kernels are cached on disk); they reach the transform as literals.
+    """
+
+    @njit(cache=True)
+    def block(out, k0, k1, j0, n, off, p, first, second):
+        hash_pairs(k0, k1, j0, n, off, first, second)
+        _map(out[j0:j0 + n], first[:n], kind, rd, p)
+        _map(out[j0 + off:j0 + off + n], second[:n], kind, rd, p)
+        h = out.size // 2
+        if off > h and j0 == 0:
+            first[0] = threefry2x32(k0, k1, h, 0)[0]
+            _map(out[h:h + 1], first[:1], kind, rd, p)
+
+    @njit(cache=True, parallel=True)
+    def paired(out, k0, k1, p):
+        h, off = layout(out.size)
+        for b in prange(max(1, (h + BLOCK - 1) // BLOCK)):
+            first = np.empty(BLOCK, np.uint32)
+            second = np.empty(BLOCK, np.uint32)
+            j0 = b * BLOCK
+            block(out, k0, k1, j0, min(BLOCK, h - j0), off, p, first, second)
+
+    @njit(cache=True)
+    def serial(out, k0, k1, p):
+        h, off = layout(out.size)
         first = np.empty(BLOCK, np.uint32)
         second = np.empty(BLOCK, np.uint32)
-        j0 = b * BLOCK
-        _block(out, k0, k1, j0, min(BLOCK, h - j0), off, kind, rd, p, first, second)
-    if off > h:
-        out[h] = apply(kind, rd, threefry2x32(k0, k1, h, 0)[0], p)
+        for j0 in range(0, max(h, 1), BLOCK):
+            block(out, k0, k1, j0, min(BLOCK, h - j0), off, p, first, second)
 
+    @njit(cache=True, parallel=True)
+    def runs(out, k0, k1, total, starts, run, p):
+        for r in prange(starts.size):
+            buf = np.empty(min(BLOCK, run), np.uint32)
+            for c in range(0, run, BLOCK):
+                m = min(BLOCK, run - c)
+                s = starts[r] + c
+                for t in range(m):
+                    buf[t] = word_at(k0, k1, total, s + t)
+                _map(out[r * run + c:r * run + c + m], buf[:m], kind, rd, p)
 
-@njit(cache=True, parallel=True)
-def _fill_runs(out, k0, k1, total, starts, run, kind, rd, p):
-    literally(kind)
-    literally(rd)
-    for r in prange(starts.size):
-        s = starts[r]
-        for t in range(run):
-            out[r * run + t] = apply(kind, rd, word_at(k0, k1, total, s + t), p)
+    return paired, serial, runs
 
 
 def fill(out: np.ndarray, key: np.ndarray, kind: int, rd: int, params: tuple) -> None:
@@ -70,7 +95,9 @@ def fill(out: np.ndarray, key: np.ndarray, kind: int, rd: int, params: tuple) ->
         params: Tuple of float64 transform parameters.
     """
     if out.size:
-        _fill_all(out, key[0], key[1], kind, rd, _padded(params))
+        paired, serial, _ = _kernels(kind, rd)
+        kernel = serial if out.size < SERIAL_WORDS else paired
+        _launch(kernel, out, key[0], key[1], _padded(params))
 
 
 def fill_runs(
@@ -91,8 +118,19 @@ def fill_runs(
     the array is cut.
     """
     if out.size:
-        _fill_runs(out, key[0], key[1], total, starts.astype(np.int64), run, kind, rd,
-                   _padded(params))
+        _launch(_kernels(kind, rd)[2], out, key[0], key[1], total, starts.astype(np.int64),
+                run, _padded(params))
+
+
+def _launch(kernel, *args) -> None:
+    # The transforms are inlined into the kernels at Numba-IR level, which makes Numba's
+    # internal pedantic IR check warn at compile time; the compiled code is unaffected.
+    if kernel.signatures:
+        kernel(*args)
+        return
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", NumbaIRAssumptionWarning)
+        kernel(*args)
 
 
 def _padded(params: tuple) -> tuple:
@@ -100,11 +138,14 @@ def _padded(params: tuple) -> tuple:
     return tuple(float(x) for x in params) + (0.0,) * (NUM_PARAMS - len(params))
 
 
-@njit(cache=True, parallel=True)
-def _convert_int(x, out, code):
-    literally(code)
-    for i in prange(x.size):
-        out[i] = to_int(code, x[i])
+@functools.cache
+def _converter(code: int):
+    @njit(cache=True, parallel=True)
+    def convert(x, out):
+        for i in prange(x.size):
+            out[i] = to_int(code, x[i])
+
+    return convert
 
 
 def convert_int(x: np.ndarray, dtype: np.dtype) -> np.ndarray:
@@ -116,8 +157,8 @@ def convert_int(x: np.ndarray, dtype: np.dtype) -> np.ndarray:
     if code == INT_CODES[np.dtype(np.uint32)]:
         head = flat_in.size - flat_in.size % 4
         if head:
-            _convert_int(flat_in[:head], flat_out[:head], UINT32_VECTOR)
+            _converter(UINT32_VECTOR)(flat_in[:head], flat_out[:head])
         flat_in, flat_out = flat_in[head:], flat_out[head:]
     if flat_in.size:
-        _convert_int(flat_in, flat_out, code)
+        _converter(code)(flat_in, flat_out)
     return out

@@ -67,14 +67,30 @@ ONE_MINUS_ULP = float(np.uint32(0x3F7FFFFF).view(np.float32))
 UNIFORM_CLAMP = {RD_F32: ONE_MINUS_ULP, RD_F16: 0.99951171875, RD_BF16: 0.99609375}
 
 
-@njit(cache=True, inline="always")
-def rnd(rd, x):
-    """Round a float32 result to the dtype of rounding code ``rd`` (§6.2)."""
-    if rd == RD_F16:
-        return round_f16(x)
-    if rd == RD_BF16:
-        return round_bf16(x)
+def rnd(rd: int, x: np.float32) -> np.float32:
+    """Round a float32 result to the dtype of rounding code ``rd`` (§6.2).
+
+    In a kernel ``rd`` is a literal and only the one rounding is compiled.
+    """
+    return _ROUNDINGS[rd](x)
+
+
+def _identity(x):
     return x
+
+
+_ROUNDINGS = {RD_F32: _identity, RD_F16: round_f16, RD_BF16: round_bf16}
+
+
+@overload(rnd, prefer_literal=True, inline="always")
+def _rnd_literal(rd, x):
+    if not isinstance(rd, types.IntegerLiteral):
+        raise errors.TypingError("keyrand: the rounding code must be a literal integer")
+    if rd.literal_value == RD_F16:
+        return lambda rd, x: round_f16(x)
+    if rd.literal_value == RD_BF16:
+        return lambda rd, x: round_bf16(x)
+    return lambda rd, x: x
 
 
 @njit(cache=True, inline="always")
@@ -263,12 +279,13 @@ def apply(kind: int, rd: int, w: np.uint32, p: tuple) -> object:
     """Map word ``w`` through transform ``kind`` with rounding code ``rd`` and parameters ``p``.
 
     Callable from Python and from Numba kernels; in a kernel ``kind`` must be
-    a literal, and the call compiles to that transform alone.
+    a literal, and the call compiles to that transform alone, inlined into the
+    kernel so its loop vectorizes.
     """
     return TRANSFORMS[kind](rd, w, p)
 
 
-@overload(apply, prefer_literal=True)
+@overload(apply, prefer_literal=True, inline="always")
 def _apply_literal(kind, rd, w, p):
     if not isinstance(kind, types.IntegerLiteral):
         raise errors.TypingError("keyrand: the transform code must be a literal integer")
