@@ -14,11 +14,13 @@ Rules kept throughout: float32 operations are separate IEEE operations (no
 ``fastmath``, so LLVM never contracts ``a*b + c``); 32-bit integer arithmetic
 is wrapped back to 32 bits explicitly, because Numba types ``uint32 + uint32``
 as a 64-bit integer; special cases are selects rather than early returns, so a
-loop that calls these functions can be vectorized by LLVM.
+loop that calls these functions can be vectorized by LLVM; divisions go through
+an intrinsic, so callers compiled with Numba's default ``error_model="python"``
+neither raise ZeroDivisionError nor lose vectorization to the zero check.
 
 The array entry points (:func:`apply_f32` and the ``*_array`` / ``to_*``
-helpers) run one parallel Numba loop, specialized per operation through a
-literal integer code.
+helpers) run one parallel Numba loop per operation, generated from a single
+definition with the operation code as a closure constant.
 """
 
 from __future__ import annotations
@@ -239,7 +241,8 @@ def mlx_exp(x: np.float32) -> np.float32:
     """MLX's float32 ``exp`` (spec §7.2).
 
     With ``t = f32(x·log2 e)`` and ``n = floor(t + 0.5)`` (the sum in float64, so
-    that ``t = 0.49999997`` gives ``n = 0``), ``f = t − n`` is exact and
+    that ``t = 0.49999997`` would give ``n = 0``; no float32 ``x`` produces that
+    ``t``, but the spec's order is kept), ``f = t − n`` is exact and
 
         exp(x) = 2^n · P(f),   P = degree-6 polynomial in fma/Horner form.
 
@@ -561,9 +564,9 @@ def apply_f32(name: str, x: npt.ArrayLike) -> np.ndarray:
     """
     if name not in _OP_CODES:
         raise ValueError(f"[apply_f32] unknown operation {name!r}; expected one of {list(OPS)}")
-    xa = np.ascontiguousarray(x, dtype=np.float32)
+    xa = np.asarray(x, dtype=np.float32)
     out = np.empty(xa.shape, dtype=OPS[name])
-    _KERNELS[_OP_CODES[name]](xa.reshape(-1), out.reshape(-1))
+    _KERNELS[_OP_CODES[name]](xa.ravel(), out.reshape(-1))
     return out
 
 
