@@ -35,6 +35,20 @@ def _map(dst, src, kind, rd, p):
         dst[t] = apply(kind, rd, src[t], p)
 
 
+@njit(cache=True)
+def _block(out, k0, k1, j0, n, off, kind, rd, p, first, second):
+    # Counter pairs j0 .. j0+n-1, both halves, and (in the first block) the odd word.
+    literally(kind)
+    literally(rd)
+    hash_pairs(k0, k1, j0, n, off, first, second)
+    _map(out[j0:j0 + n], first[:n], kind, rd, p)
+    _map(out[j0 + off:j0 + off + n], second[:n], kind, rd, p)
+    h = out.size // 2
+    if off > h and j0 == 0:
+        first[0] = threefry2x32(k0, k1, h, 0)[0]
+        _map(out[h:h + 1], first[:1], kind, rd, p)
+
+
 @functools.cache
 def _kernels(kind: int, rd: int):
     """The kernels of transform ``kind`` with rounding code ``rd``: (paired, serial, runs).
@@ -43,16 +57,6 @@ def _kernels(kind: int, rd: int):
     kernels are cached on disk); they reach the transform as literals.
     """
 
-    @njit(cache=True)
-    def block(out, k0, k1, j0, n, off, p, first, second):
-        hash_pairs(k0, k1, j0, n, off, first, second)
-        _map(out[j0:j0 + n], first[:n], kind, rd, p)
-        _map(out[j0 + off:j0 + off + n], second[:n], kind, rd, p)
-        h = out.size // 2
-        if off > h and j0 == 0:
-            first[0] = threefry2x32(k0, k1, h, 0)[0]
-            _map(out[h:h + 1], first[:1], kind, rd, p)
-
     @njit(cache=True, parallel=True)
     def paired(out, k0, k1, p):
         h, off = layout(out.size)
@@ -60,7 +64,7 @@ def _kernels(kind: int, rd: int):
             first = np.empty(BLOCK, np.uint32)
             second = np.empty(BLOCK, np.uint32)
             j0 = b * BLOCK
-            block(out, k0, k1, j0, min(BLOCK, h - j0), off, p, first, second)
+            _block(out, k0, k1, j0, min(BLOCK, h - j0), off, kind, rd, p, first, second)
 
     @njit(cache=True)
     def serial(out, k0, k1, p):
@@ -68,7 +72,7 @@ def _kernels(kind: int, rd: int):
         first = np.empty(BLOCK, np.uint32)
         second = np.empty(BLOCK, np.uint32)
         for j0 in range(0, max(h, 1), BLOCK):
-            block(out, k0, k1, j0, min(BLOCK, h - j0), off, p, first, second)
+            _block(out, k0, k1, j0, min(BLOCK, h - j0), off, kind, rd, p, first, second)
 
     @njit(cache=True, parallel=True)
     def runs(out, k0, k1, total, starts, run, p):
@@ -162,3 +166,30 @@ def convert_int(x: np.ndarray, dtype: np.dtype) -> np.ndarray:
     if flat_in.size:
         _converter(code)(flat_in, flat_out)
     return out
+
+
+@njit(cache=True)
+def _radix_argsort(keys):
+    # LSD radix sort of (key, index) by key in two stable 16-bit passes.
+    n = keys.size
+    order = np.arange(n).astype(np.uint32)
+    scratch = np.empty(n, np.uint32)
+    for shift in (0, 16):
+        counts = np.zeros(65537, np.int64)
+        for i in range(n):
+            counts[((keys[order[i]] >> shift) & 0xFFFF) + 1] += 1
+        for d in range(65536):
+            counts[d + 1] += counts[d]
+        for i in range(n):
+            digit = (keys[order[i]] >> shift) & 0xFFFF
+            scratch[counts[digit]] = order[i]
+            counts[digit] += 1
+        order, scratch = scratch, order
+    return order
+
+
+def argsort_stable(keys: np.ndarray) -> np.ndarray:
+    """Stable ascending argsort of uint32 ``keys`` as uint32 indices (ties keep index order)."""
+    if keys.size < 1 << 12:
+        return np.argsort(keys, kind="stable").astype(np.uint32)
+    return _radix_argsort(np.ascontiguousarray(keys, np.uint32))

@@ -14,6 +14,7 @@ import contextvars
 import functools
 import math
 import threading
+import warnings
 from collections.abc import Callable, Iterator, Sequence
 
 import numpy as np
@@ -22,6 +23,7 @@ from . import _cpu
 from . import _transforms as tr
 from ._checks import (
     broadcast_shapes,
+    check_int,
     check_nonnegative,
     check_shape,
     check_within,
@@ -32,11 +34,14 @@ from ._dtypes import (
     arith,
     as_dtype,
     cast,
+    check_given,
     complex64,
+    complex_mul,
     convert_scalar_or_array,
     float32,
     float64,
     is_float,
+    is_numeric,
     promote,
     rounding_code,
     to_narrow,
@@ -119,9 +124,9 @@ class _Call:
         """Flat array: transform ``kind`` of each of the key's ``num_words`` words."""
         view = _VIEW.get()
         key = self.checked_key()
-        out = self.empty(num_words, dtype)
         if view is None:
             check_words(num_words, self.fn)
+            out = self.empty(num_words, dtype)
             with self.placed():
                 self.backend.fill(out, key, kind, rd, params)
             return out
@@ -131,6 +136,7 @@ class _Call:
             raise ValueError(f"[{self.fn}] a word view of {starts.size}x{run} elements does "
                              f"not match a draw of {num_words} words.")
         check_words(total * per, self.fn)
+        out = self.empty(num_words, dtype)
         with self.placed():
             self.backend.fill_runs(out, key, total * per, starts * per, run * per, kind, rd,
                                    params)
@@ -267,7 +273,8 @@ def _uniform_in(call: _Call, lo: np.ndarray, rng: np.ndarray, shape: tuple[int, 
         params = (_clamp_of(d), float(rng), float(lo))
         return call.fused(shape, tr.UNIFORM, rounding_code(d), params, float32, d)
     u = _unit(call, shape, d)
-    return call.xp.broadcast_to(arith(np.add, arith(np.multiply, rng, u, d), lo, d), shape)
+    return call.xp.broadcast_to(arith(np.add, arith(np.multiply, rng, u, d), lo, d),
+                                shape).copy()
 
 
 @_placed
@@ -294,8 +301,10 @@ def bits(shape: ShapeLike = (), width: int = 4, key: object = None,
     """
     fn = "bits"
     dims = check_shape(shape, fn)
+    if isinstance(width, bool) or not isinstance(width, (int, np.integer)):
+        raise TypeError(f"[{fn}] width must be an int, not {type(width).__name__}.")
     call = _Call(fn, key, stream)
-    if width not in (1, 2, 4) or isinstance(width, bool):
+    if width not in (1, 2, 4):
         raise ValueError(f"[{fn}] width must be 1, 2 or 4 bytes, got {width!r}.")
     check_nonnegative(dims, fn)
     keys = check_key(call.key, fn, batch=True, device=call.on_gpu)
@@ -303,12 +312,12 @@ def bits(shape: ShapeLike = (), width: int = 4, key: object = None,
     num_words = words_needed(_size(dims), width)
     check_words(num_words, fn)
     batch = keys.shape[:-1]
+    if width == 4 and batch == ():
+        return call.fused(dims, tr.BITS, 0, (), np.uint32, np.uint32)
     flat_keys = keys.reshape(-1, 2)
     words = call.xp.empty((flat_keys.shape[0], num_words), np.uint32)
     for row, k in zip(words, flat_keys, strict=True):
         call.backend.fill(row, k, tr.BITS, 0, ())
-    if width == 4 and batch == ():
-        return call.fused(dims, tr.BITS, 0, (), np.uint32, np.uint32)
     out = words.view(np.uint8)[:, :num_bytes]
     if num_bytes != 4 * num_words:
         out = call.xp.ascontiguousarray(out)
@@ -334,12 +343,10 @@ def split(key: object, num: int = 2, stream: object = None) -> np.ndarray:
         TypeError: ``num`` is not an int.
         ValueError: ``num`` is negative or ``key`` is malformed.
     """
-    if isinstance(num, bool) or not isinstance(num, (int, np.integer)):
-        raise TypeError(f"[split] num must be an int, not {type(num).__name__}.")
+    num = check_int(num, "split", "num")
     if key is None:
         raise TypeError("[split] key must be a uint32 array of shape (2,), not None.")
     call = _Call("split", key, stream)
-    num = int(num)
     check_nonnegative((num,), "split", "num")
     flat = call.generate(2 * num, tr.BITS, 0, (), np.dtype(np.uint32))
     return flat.reshape(num, 2)
@@ -373,17 +380,19 @@ def uniform(low: object = 0, high: object = 1, shape: ShapeLike = (),
     fn = "uniform"
     dims = check_shape(shape, fn)
     d = as_dtype(dtype, fn)
+    check_given(low, fn, "low")
+    check_given(high, fn, "high")
+    call = _Call(fn, key, stream)
     lo_in = convert_scalar_or_array(low, fn, "low")
     hi_in = convert_scalar_or_array(high, fn, "high")
-    call = _Call(fn, key, stream)
     if not is_float(d):
         raise ValueError(f"[{fn}] dtype: can only generate uniform numbers with real floating "
                          f"point type, got {d}.")
-    check_nonnegative(dims, fn)
     lo = cast(lo_in, d)
     rng = arith(np.subtract, cast(hi_in, d), lo, d)
     check_within(fn, dims, rng.shape, lo.shape)
     _no_float64(d, fn)
+    check_nonnegative(dims, fn)
     return _uniform_in(call, lo, rng, dims, d)
 
 
@@ -415,15 +424,15 @@ def normal(shape: ShapeLike = (), dtype: object = float32, loc: object = None,
     fn = "normal"
     dims = check_shape(shape, fn)
     d = as_dtype(dtype, fn)
+    call = _Call(fn, key, stream)
     loc_in = None if loc is None else _hinted(loc, d, fn, "loc")
     scale_in = None if scale is None else _hinted(scale, d, fn, "scale")
-    call = _Call(fn, key, stream)
     if d != complex64 and not is_float(d):
         raise ValueError(f"[{fn}] dtype: only floating point and complex64 types are "
                          f"supported, got {d}.")
     check_nonnegative(dims, fn)
     extra = [a.shape for a in (loc_in, scale_in) if a is not None]
-    out_shape = broadcast_shapes(fn, dims, *extra)
+    out_shape = broadcast_shapes(fn, dims, *extra, name="loc/scale")
     if d == complex64:
         return _complex_normal(call, dims, loc_in, scale_in)
     c = cast(np.asarray(_SQRT2, float64), d) if d == float64 else cast(
@@ -438,13 +447,20 @@ def normal(shape: ShapeLike = (), dtype: object = float32, loc: object = None,
     z = arith(np.multiply, c, cast(e, d), d)
     if loc_in is not None:
         z = arith(np.add, cast(loc_in, d), z, d)
-    return call.xp.ascontiguousarray(call.xp.broadcast_to(z, out_shape))
+    return call.xp.broadcast_to(z, out_shape).copy()
 
 
 def _hinted(value: object, d: np.dtype, fn: str, name: str) -> np.ndarray:
-    """Convert normal's loc/scale with dtype hint ``d`` (§6.4)."""
-    if isinstance(value, (bool, np.bool_, int, np.integer)) and not isinstance(value, np.ndarray):
-        return cast(np.asarray(int(value), float64), d) if d.kind in "fc" else np.asarray(value)
+    """Convert normal's loc/scale with dtype hint ``d`` (§6.4).
+
+    Raises:
+        RuntimeError: a Python int outside int64 (MLX's "std::bad_cast").
+    """
+    numeric = is_float(d) or d == complex64
+    if isinstance(value, int):
+        # D(v) straight from the int64 (a bool is 0 or 1), no detour through float64.
+        v = convert_scalar_or_array(value, fn, name).astype(np.int64)
+        return cast(v, d) if numeric else v
     if isinstance(value, (float, np.floating)) and not isinstance(value, np.ndarray):
         if d == float64:
             return np.asarray(float(value), float64)
@@ -453,7 +469,7 @@ def _hinted(value: object, d: np.dtype, fn: str, name: str) -> np.ndarray:
     if isinstance(value, (complex, np.complexfloating)):
         return np.asarray(value, complex64)
     arr = convert_scalar_or_array(value, fn, name)
-    return cast(arr, d) if d.kind in "fc" else arr
+    return cast(arr, d) if numeric else arr
 
 
 def _complex_normal(call: _Call, dims: tuple[int, ...], loc: np.ndarray | None,
@@ -465,7 +481,7 @@ def _complex_normal(call: _Call, dims: tuple[int, ...], loc: np.ndarray | None,
     if scale is not None:
         s = np.asarray(scale).astype(complex64)
         sr, si = call.on(s.real.astype(np.float32)), call.on(s.imag.astype(np.float32))
-        re, im = sr * re - si * im, sr * im + si * re
+        re, im = complex_mul(sr, si, re, im)
     if loc is not None:
         c = np.asarray(loc).astype(complex64)
         re, im = call.on(c.real.astype(np.float32)) + re, call.on(c.imag.astype(np.float32)) + im
@@ -503,22 +519,24 @@ def truncated_normal(lower: object, upper: object, shape: ShapeLike | None = Non
     fn = "truncated_normal"
     dims = None if shape is None else check_shape(shape, fn)
     d = as_dtype(dtype, fn)
+    check_given(lower, fn, "lower")
+    check_given(upper, fn, "upper")
+    call = _Call(fn, key, stream)
     lower_in = convert_scalar_or_array(lower, fn, "lower")
     upper_in = convert_scalar_or_array(upper, fn, "upper")
-    call = _Call(fn, key, stream)
     if dims is None:
-        dims = broadcast_shapes(fn, lower_in.shape, upper_in.shape)
+        dims = broadcast_shapes(fn, lower_in.shape, upper_in.shape, name="lower/upper")
     if not is_float(d):
         raise ValueError(f"[{fn}] dtype: truncated_normal only accepts floating point dtypes, "
                          f"got {d}.")
-    check_nonnegative(dims, fn)
     c = cast(np.asarray(_SQRT2, np.float32), d)
     lo_b, hi_b = cast(lower_in, d), cast(upper_in, d)
     a = _erf_d(arith(np.divide, lo_b, c, d), d)
     b = _erf_d(arith(np.divide, hi_b, c, d), d)
     rng = arith(np.subtract, b, a, d)
-    check_within(fn, dims, rng.shape, a.shape)
+    check_within(fn, dims, rng.shape, a.shape, name="lower/upper")
     _no_float64(d, fn)
+    check_nonnegative(dims, fn)
     if all(_scalar(x) for x in (a, rng, lo_b, hi_b)):
         params = (_clamp_of(d), float(rng), float(a), float(c), float(hi_b), float(lo_b))
         return call.fused(dims, tr.TRUNCATED_NORMAL, rounding_code(d), params, float32, d)
@@ -558,8 +576,8 @@ def gumbel(shape: ShapeLike = (), dtype: object = float32, key: object = None,
     d = as_dtype(dtype, fn)
     call = _Call(fn, key, stream)
     d = _float_dtype(d, fn, "can only generate gumbel numbers with real floating point type")
-    check_nonnegative(dims, fn)
     _no_float64(d, fn)
+    check_nonnegative(dims, fn)
     return call.fused(dims, tr.GUMBEL, rounding_code(d), (_clamp_of(d),), float32, d)
 
 
@@ -604,10 +622,25 @@ def laplace(shape: ShapeLike = (), dtype: object = float32, loc: float = 0.0,
 
 
 def _plain_float(v: object, fn: str, name: str) -> np.float32:
-    if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, float, np.integer,
-                                                             np.floating)):
-        raise TypeError(f"[{fn}] {name} must be a Python float, not {type(v).__name__}.")
-    return np.float32(v)
+    """laplace's loc/scale: what MLX's binding takes as a C float, rounded to float32 (§6.4).
+
+    That is anything ``float()`` converts without parsing text: Python and
+    NumPy reals, bools, one-element arrays.
+
+    Raises:
+        TypeError: anything else (str, complex, None, an int beyond float range, ...).
+    """
+    try:
+        if isinstance(v, (str, bytes, bytearray, complex, np.complexfloating)):
+            raise TypeError
+        with warnings.catch_warnings():
+            # NumPy deprecates float() of a 1-d one-element array; MLX refuses it.
+            warnings.simplefilter("error", DeprecationWarning)
+            f = float(v)
+    except (TypeError, ValueError, OverflowError, DeprecationWarning):
+        raise TypeError(f"[{fn}] {name} must be a Python float, not {type(v).__name__}.") from None
+    with np.errstate(over="ignore"):
+        return np.float32(f)
 
 
 @_placed
@@ -633,8 +666,9 @@ def bernoulli(p: object = 0.5, shape: ShapeLike | None = None, key: object = Non
     """
     fn = "bernoulli"
     dims = None if shape is None else check_shape(shape, fn)
-    p_in = convert_scalar_or_array(p, fn, "p")
+    check_given(p, fn, "p")
     call = _Call(fn, key, stream)
+    p_in = convert_scalar_or_array(p, fn, "p")
     if not is_float(p_in.dtype):
         raise ValueError(f"[{fn}] p: bernoulli probability must be a float type, "
                          f"got {p_in.dtype}.")
@@ -646,7 +680,7 @@ def bernoulli(p: object = 0.5, shape: ShapeLike | None = None, key: object = Non
         t = p_in * _BERNOULLI_SCALE
     else:
         t = p_in.astype(np.float32) * np.float32(_BERNOULLI_SCALE)
-    full = broadcast_shapes(fn, dims, t.shape)
+    full = broadcast_shapes(fn, dims, t.shape, name="p")
     if full != dims:
         raise ValueError(f"[{fn}] p: shape {t.shape} is incompatible with argument shape "
                          f"{dims}.")
@@ -686,6 +720,8 @@ def randint(low: object, high: object, shape: ShapeLike = (), dtype: object = np
     fn = "randint"
     dims = check_shape(shape, fn)
     d = as_dtype(dtype, fn, np.dtype(np.int32))
+    check_given(low, fn, "low")
+    check_given(high, fn, "high")
     call = _Call(fn, key, stream)
     lo_in = convert_scalar_or_array(low, fn, "low")
     hi_in = convert_scalar_or_array(high, fn, "high")
@@ -697,6 +733,7 @@ def randint(low: object, high: object, shape: ShapeLike = (), dtype: object = np
     check_within(fn, dims, rng.shape, lo32.shape)
     hm1 = _int_cast(_minus_one(hi_in), d)
     lo_d = _int_cast(lo_in, d)
+    hm1_host, lo_host = hm1, lo_d
     hm1, lo_d = call.on(hm1), call.on(lo_d)
     safe = d != np.uint32 or (np.all(lo32 >= -(2.0**31)) and np.all(lo32 + rng <= 2.0**32))
 
@@ -706,9 +743,14 @@ def randint(low: object, high: object, shape: ShapeLike = (), dtype: object = np
 
     if _scalar(rng) and _scalar(lo32) and safe:
         params = (float(rng), float(lo32))
+        if call.on_gpu and _scalar(hm1_host) and _scalar(lo_host):
+            # The gpu kernel clamps in the same pass (no two more passes over the output).
+            kind, params = call.backend.randint_clamped(params, hm1_host, lo_host)
+            return call.fused(dims, kind, tr.INT_CODES[d], params, d, d)
         return call.fused(dims, tr.RANDINT, tr.INT_CODES[d], params, d, d, clamp)
     u = _unit(call, dims, float32)
-    return clamp(call.backend.convert_int(np.floor((call.on(rng) * u) + call.on(lo32)), d))
+    r = call.backend.convert_int(np.floor((call.on(rng) * u) + call.on(lo32)), d)
+    return clamp(r.reshape(dims))
 
 
 def _minus_one(high: np.ndarray) -> np.ndarray:
@@ -725,7 +767,7 @@ def _int_cast(x: np.ndarray, d: np.dtype) -> np.ndarray:
     """MLX's ``astype`` to integer ``d``: integers wrap, floats convert through float32 (§6.5)."""
     if x.dtype.kind in "iub":
         return x.astype(d)
-    return _cpu.convert_int(x.astype(np.float32), d)
+    return _cpu.convert_int(x.astype(np.float32), d).reshape(x.shape)
 
 
 @_placed
@@ -756,16 +798,15 @@ def categorical(logits: object, axis: int = -1, shape: ShapeLike | None = None,
         IndexError: ``axis`` out of range (0-d logits included).
     """
     fn = "categorical"
-    if not (hasattr(logits, "__array__") or hasattr(logits, "__dlpack__")):
-        raise TypeError(f"[{fn}] logits must be an array, not {type(logits).__name__}.")
-    L = to_numpy(logits)
+    L = _numeric_array(logits, fn, "logits")
     dims = None if shape is None else check_shape(shape, fn)
+    axis = check_int(axis, fn, "axis")
+    if num_samples is not None:
+        num_samples = check_int(num_samples, fn, "num_samples")
     call = _Call(fn, key, stream)
     if dims is not None and num_samples is not None:
         raise ValueError(f"[{fn}] At most one of shape or num_samples can be specified.")
-    if isinstance(axis, bool) or not isinstance(axis, (int, np.integer)):
-        raise TypeError(f"[{fn}] axis must be an int, not {type(axis).__name__}.")
-    a = int(axis) + L.ndim if axis < 0 else int(axis)
+    a = axis + L.ndim if axis < 0 else axis
     if not 0 <= a < L.ndim:
         raise IndexError(f"[{fn}] axis: invalid axis {axis} for logits with {L.ndim} "
                          "dimensions.")
@@ -777,7 +818,7 @@ def categorical(logits: object, axis: int = -1, shape: ShapeLike | None = None,
                              f"compatible with reduced logits shape {reduced}.")
         S = dims
     elif num_samples is not None:
-        k = int(num_samples)
+        k = num_samples
         check_nonnegative((k,), fn, "num_samples")
         L = L[..., None]
         S = L.shape[:a] + L.shape[a + 1:-1] + (k,)
@@ -788,12 +829,27 @@ def categorical(logits: object, axis: int = -1, shape: ShapeLike | None = None,
         return _categorical_icdf(call, L.reshape(-1), S)
     off = a + len(S) - L.ndim + 1
     gshape = S[:off] + (n,) + S[off:]
+    check_words(_size(gshape), fn)
     v = gumbel(gshape, key=call.checked_key(), stream=call.stream) + call.on(
         L.astype(promote(float32, L.dtype)))
     if v.size == 0:
         raise ValueError(f"[{fn}] logits: cannot sample from zero classes (argmax of a "
                          "zero-size array).")
     return np.argmax(v, axis=off).astype(np.uint32)
+
+
+def _numeric_array(value: object, fn: str, name: str) -> np.ndarray:
+    """logits, mean, cov: MLX takes only an ``mx.array``; keyrand any numeric array.
+
+    Raises:
+        TypeError: ``value`` is not an array of a numeric dtype.
+    """
+    if hasattr(value, "__array__") or hasattr(value, "__dlpack__"):
+        arr = to_numpy(value)
+        if is_numeric(arr.dtype):
+            return arr
+        raise TypeError(f"[{fn}] {name} must be a numeric array, not one of {arr.dtype}.")
+    raise TypeError(f"[{fn}] {name} must be an array, not {type(value).__name__}.")
 
 
 def _categorical_icdf(call: _Call, x: np.ndarray, S: tuple[int, ...]) -> np.ndarray:
@@ -835,15 +891,17 @@ def permutation(x: object, axis: int = 0, key: object = None,
     is_int = isinstance(x, (int, np.integer, bool, np.bool_))
     if not is_int and not (hasattr(x, "__array__") or hasattr(x, "__dlpack__")):
         raise TypeError(f"[{fn}] x must be an int or an array, not {type(x).__name__}.")
+    axis = check_int(axis, fn, "axis")
     call = _Call(fn, key, stream)
     if is_int:
         n = int(x)
+        if not -(2**31) <= n < 2**31:
+            # MLX converts x to a C int after drawing the key.
+            raise RuntimeError(f"[{fn}] x: {n} does not fit in int32 (std::bad_cast).")
         check_nonnegative((n,), fn, "x")
         return _argsort(call, n)
     arr = call.on(x) if call.on_gpu else to_numpy(x)
-    if isinstance(axis, bool) or not isinstance(axis, (int, np.integer)):
-        raise TypeError(f"[{fn}] axis must be an int, not {type(axis).__name__}.")
-    a = int(axis) + arr.ndim if axis < 0 else int(axis)
+    a = axis + arr.ndim if axis < 0 else axis
     if not 0 <= a < arr.ndim:
         raise IndexError(f"[{fn}] axis: {axis} is out of range for an array with {arr.ndim} "
                          "dimensions.")
@@ -852,7 +910,9 @@ def permutation(x: object, axis: int = 0, key: object = None,
 
 def _argsort(call: _Call, n: int) -> np.ndarray:
     words = call.generate(n, tr.BITS, 0, (), np.dtype(np.uint32))
-    return np.argsort(words, kind="stable").astype(np.uint32)
+    if call.on_gpu:
+        return call.xp.argsort(words).astype(np.uint32)
+    return _cpu.argsort_stable(words)
 
 
 @_placed
@@ -881,12 +941,9 @@ def multivariate_normal(mean: object, cov: object, shape: ShapeLike = (),
         ValueError: dtype not float32, or mean/cov of wrong or incompatible shapes.
     """
     fn = "multivariate_normal"
-    for value, name in ((mean, "mean"), (cov, "cov")):
-        if not (hasattr(value, "__array__") or hasattr(value, "__dlpack__")):
-            raise TypeError(f"[{fn}] {name} must be an array, not {type(value).__name__}.")
+    mu, sigma = _numeric_array(mean, fn, "mean"), _numeric_array(cov, fn, "cov")
     dims = check_shape(shape, fn)
     d = as_dtype(dtype, fn)
-    mu, sigma = to_numpy(mean), to_numpy(cov)
     call = _Call(fn, key, stream)
     if d != float32:
         raise ValueError(f"[{fn}] dtype must be float32, got {d}.")
@@ -903,6 +960,7 @@ def multivariate_normal(mean: object, cov: object, shape: ShapeLike = (),
     check_nonnegative(dims, fn)
     batch = broadcast_shapes(fn, broadcast_shapes(fn, sigma.shape[:-2], mu.shape[:-1]), dims)
     out_shape = batch + (mu.shape[-1],)
+    check_words(_size(out_shape), fn)
     u, s, vt = np.linalg.svd(sigma.astype(np.float32))
     std = (u * np.sqrt(s)[..., None, :]) @ vt
     z = normal(out_shape, float32, loc=0.0, scale=1.0, key=call.checked_key(), stream=call.stream)
