@@ -41,6 +41,11 @@ def is_float(dtype: np.dtype) -> bool:
     return dtype in FLOATS
 
 
+def is_numeric(dtype: np.dtype) -> bool:
+    """True for the dtypes MLX has: bool, integers, floats (bfloat16 too) and complex."""
+    return dtype.kind in "biufc" or dtype == bfloat16
+
+
 def rounding_code(dtype: np.dtype) -> int:
     """Rounding code of :mod:`keyrand._transforms` for a float dtype (float64 → 0)."""
     return {float16: 1, bfloat16: 2}.get(dtype, 0)
@@ -98,17 +103,59 @@ def arith(op: np.ufunc, a: np.ndarray, b: np.ndarray, dtype: np.dtype) -> np.nda
     return op(np.asarray(a, dtype), np.asarray(b, dtype))
 
 
+def complex_mul(ar: np.ndarray, ai: np.ndarray, br: np.ndarray,
+                bi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(ar + i·ai)·(br + i·bi)`` in float32 as MLX's C++ complex64 product computes it (§6.2).
+
+    Four float32 products, ``(ac − bd) + (ad + bc)i``, no fma; like C's
+    complex multiply (libgcc ``__mulsc3``, C99 Annex G), a NaN + NaN·i result
+    with an infinite factor or an overflowing product is recomputed as an
+    infinity. Returns the real and imaginary parts, broadcast.
+    """
+    with np.errstate(all="ignore"):
+        ac, bd, ad, bc = ar * br, ai * bi, ar * bi, ai * br
+        x, y = ac - bd, ad + bc
+        redo = np.isnan(x) & np.isnan(y)
+        if not redo.any():
+            return x, y
+        one, zero = np.float32(1), np.float32(0)
+
+        def box(v):  # an infinity becomes ±1, anything else ±0
+            return np.copysign(np.where(np.isinf(v), one, zero), v)
+
+        def unnan(v):  # a NaN becomes ±0
+            return np.where(np.isnan(v), np.copysign(zero, v), v)
+
+        inf_a, inf_b = np.isinf(ar) | np.isinf(ai), np.isinf(br) | np.isinf(bi)
+        big = ~inf_a & ~inf_b & (np.isinf(ac) | np.isinf(bd) | np.isinf(ad) | np.isinf(bc))
+        ar, ai = np.where(inf_a, box(ar), ar), np.where(inf_a, box(ai), ai)
+        br, bi = np.where(inf_a, unnan(br), br), np.where(inf_a, unnan(bi), bi)
+        br, bi = np.where(inf_b, box(br), br), np.where(inf_b, box(bi), bi)
+        ar, ai = np.where(inf_b, unnan(ar), ar), np.where(inf_b, unnan(ai), ai)
+        ar, ai, br, bi = (np.where(big, unnan(v), v) for v in (ar, ai, br, bi))
+        redo &= inf_a | inf_b | big
+        inf = np.float32(np.inf)
+        x = np.where(redo, inf * (ar * br - ai * bi), x)
+        y = np.where(redo, inf * (ar * bi + ai * br), y)
+        return x.astype(np.float32), y.astype(np.float32)
+
+
 def convert_scalar_or_array(value: object, fn: str, name: str) -> np.ndarray:
     """Convert a "scalar or array" argument with no dtype hint, as MLX's binding does (§6.4).
 
     bool → bool, int → int32 (int64 if it does not fit), float → float32,
     complex → complex64, arrays keep their dtype.
 
+    MLX draws the global key before this conversion, so only
+    :func:`check_given` runs earlier.
+
     Raises:
-        ValueError: ``value`` is a list or tuple.
+        TypeError: ``value`` is None.
+        ValueError: anything else that is not a number or array (a list, tuple,
+            str, ...), as MLX's "Invalid type ... received in array initialization.".
         RuntimeError: an int outside int64 (MLX's "std::bad_cast").
-        TypeError: anything else that is not a number or array.
     """
+    check_given(value, fn, name)
     if isinstance(value, (bool, np.bool_)):
         return np.asarray(value, np.bool_)
     if isinstance(value, (int, np.integer)) and not isinstance(value, np.ndarray):
@@ -125,12 +172,25 @@ def convert_scalar_or_array(value: object, fn: str, name: str) -> np.ndarray:
         return np.asarray(value)
     if isinstance(value, (complex, np.complexfloating)):
         return np.asarray(value, np.complex64)
-    if isinstance(value, (list, tuple)):
-        raise ValueError(f"[{fn}] {name}: invalid type {type(value).__name__} received in array "
-                         "initialization; pass a scalar or an array.")
     if hasattr(value, "__array__") or hasattr(value, "__dlpack__"):
-        return to_numpy(value)
-    raise TypeError(f"[{fn}] {name} must be a scalar or an array, not {type(value).__name__}.")
+        arr = to_numpy(value)
+        if is_numeric(arr.dtype):
+            return arr
+        what = f"{type(value).__name__} of {arr.dtype}"
+    else:
+        what = type(value).__name__
+    raise ValueError(f"[{fn}] {name}: invalid type {what} received in array "
+                     "initialization; pass a number or a numeric array.")
+
+
+def check_given(value: object, fn: str, name: str) -> None:
+    """Refuse None for a "scalar or array" argument, as MLX's binding does before any key is drawn.
+
+    Raises:
+        TypeError: ``value`` is None.
+    """
+    if value is None:
+        raise TypeError(f"[{fn}] {name} must be a scalar or an array, not None.")
 
 
 def _on_device(x: object) -> bool:

@@ -18,13 +18,17 @@ binaries on disk).
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import math
 import os
+import tempfile
 import threading
 from collections.abc import Iterator
 
 import numpy as np
 
 from . import _cuda
+from . import _transforms as tr
 from ._dtypes import bfloat16, float16, float32, float64
 from ._transforms import INT_CODES, NUM_PARAMS, UINT32_VECTOR
 
@@ -38,13 +42,19 @@ else:
 
 #: Threads per block of the generating kernels.
 THREADS = 256
+#: Counter pairs hashed per thread and loop trip (a multiple of 4: 16-byte stores).
+PAIRS = int(os.environ.get("KEYRAND_GPU_PAIRS", "4"))
 #: Blocks launched per multiprocessor (grid-stride beyond that; 0: one thread per quad).
 BLOCKS_PER_SM = int(os.environ.get("KEYRAND_GPU_BLOCKS_PER_SM", "32"))
-#: NVRTC options: IEEE float32/float64 arithmetic, no multiply-add contraction (spec §12).
-OPTIONS = ("--fmad=false", "--ftz=false", "--prec-div=true", "--prec-sqrt=true")
+#: NVRTC options: IEEE float32/float64 arithmetic with subnormals, no multiply-add
+#: contraction (spec §12). The source is compiled through ``compile_using_nvrtc``
+#: directly: CuPy's RawModule/ElementwiseKernel append ``-ftz=true`` after the caller's
+#: options, which would flush subnormal float32 results that the CPU keeps.
+OPTIONS = ("--std=c++17", "--fmad=false", "--ftz=false", "--prec-div=true", "--prec-sqrt=true",
+           f"-DKR_PAIRS={PAIRS}")
 
 _lock = threading.Lock()
-_modules: dict[tuple[int, str], object] = {}
+_modules: dict[tuple, object] = {}
 _streams: dict[tuple[int, int], object] = {}
 _sm_counts: dict[int, int] = {}
 _source: str | None = None
@@ -122,16 +132,65 @@ def source() -> str:
     return _source
 
 
+def _cache_dir() -> str:
+    root = os.environ.get("CUPY_CACHE_DIR", os.path.join(os.path.expanduser("~"), ".cupy",
+                                                         "kernel_cache"))
+    return os.path.join(root, "keyrand")
+
+
+def _compile(expr: str, arch: str) -> tuple[bytes, str, bool]:
+    """``(image, lowered name, is_ptx)`` of kernel ``expr``, through an on-disk cache."""
+    from cupy.cuda import compiler
+
+    src = source()
+    try:
+        nvrtc_version = repr(cupy.cuda.nvrtc.getVersion())
+    except Exception:  # the version only keys the cache
+        nvrtc_version = ""
+    tag = "\0".join((src, repr(OPTIONS), arch, expr, cupy.__version__, nvrtc_version))
+    path = os.path.join(_cache_dir(), hashlib.sha256(tag.encode()).hexdigest() + ".bin")
+    try:
+        with open(path, "rb") as f:
+            head, image = f.read().split(b"\n", 1)
+        kind, name = head.decode().split(" ", 1)
+        return image, name, kind == "ptx"
+    except (OSError, ValueError):
+        pass
+    image, mapping = compiler.compile_using_nvrtc(src, OPTIONS, name_expressions=[expr])
+    name = mapping[expr] if mapping else expr
+    is_ptx = isinstance(image, str) or not bytes(image[:4]) == b"\x7fELF"
+    if isinstance(image, str):
+        image = image.encode()
+    try:  # atomic publish: concurrent processes never see a partial file
+        os.makedirs(_cache_dir(), exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=_cache_dir(), delete=False) as f:
+            f.write(f"{'ptx' if is_ptx else 'cubin'} {name}".encode() + b"\n" + bytes(image))
+        os.replace(f.name, path)
+    except OSError:
+        pass
+    return bytes(image), name, is_ptx
+
+
 def _function(expr: str):
+    """The compiled kernel ``expr`` (a name expression) for the current device, cached."""
     dev = cupy.cuda.runtime.getDevice()
-    key = (dev, expr)
+    key = (dev, expr, OPTIONS)
     fn = _modules.get(key)
     if fn is None:
-        mod = cupy.RawModule(code=source(), options=OPTIONS, name_expressions=(expr,))
-        fn = mod.get_function(expr)
+        from cupy.cuda import function
+
+        image, name, is_ptx = _compile(expr, cupy.cuda.Device(dev).compute_capability)
+        if is_ptx:
+            link = function.LinkState()
+            link.add_ptr_data(image, "keyrand.ptx")
+            image = link.complete()
+        mod = function.Module()
+        mod.load(image)
+        fn = mod.get_function(name)
         with _lock:
-            _modules[key] = fn
-    return fn
+            _modules[key] = (mod, fn)
+        return fn
+    return fn[1]
 
 
 def _ctype(dtype: np.dtype) -> str:
@@ -153,12 +212,65 @@ def _grid(work: int) -> int:
     return int(max(1, blocks))
 
 
-def _param_args(params: tuple) -> tuple:
+def _param_args(params: tuple, fbits: tuple = ()) -> tuple:
     # Kernel parameters: float32(p_i) as bit patterns (NumPy's cvtsd2ss, as Numba's _F32(p))
-    # and p_i as float64; unused ones are 0 (as _cpu._padded).
+    # and p_i as float64; unused ones are 0 (as _cpu._padded). ``fbits`` overrides the
+    # first float32 slots with raw 32-bit patterns.
     p = tuple(float(x) for x in params) + (0.0,) * (NUM_PARAMS - len(params))
-    f32 = np.array(p, np.float64).astype(np.float32).view(np.uint32)
-    return tuple(np.uint32(b) for b in f32) + tuple(np.float64(x) for x in p)
+    with np.errstate(invalid="ignore", over="ignore"):
+        f32 = np.array(p, np.float64).astype(np.float32).view(np.uint32)
+    bits = tuple(int(b) for b in fbits) + tuple(int(b) for b in f32[len(fbits):])
+    return tuple(np.uint32(b) for b in bits) + tuple(np.float64(x) for x in p)
+
+
+def _bernoulli_count(t: float, wide: bool) -> int:
+    """Number of words ``w`` with ``conv(w) < t``: f32(w) (RNE) for float32 ``t``, else exact.
+
+    Both conversions are monotonic in ``w``, so ``conv(w) < t`` holds exactly for the
+    first ``count`` words (NaN ``t``: none).
+    """
+    if t != t:
+        return 0
+    if wide:
+        if t == math.inf:
+            return 1 << 32
+        return min(max(math.ceil(t), 0), 1 << 32) if t != -math.inf else 0
+    t32 = np.float32(t)
+    lo, hi = 0, 1 << 32  # invariant: words < lo pass, words >= hi fail
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if np.float32(np.uint32(mid)) < t32:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
+def _specialize(kind: int, rd: int, params: tuple) -> tuple:
+    """GPU-only exact reformulations of a transform: ``(kind, params, fbits)``."""
+    # uniform(0, 1) with the dtype's own clamp (§8.1), which the kernel knows from rd.
+    if (kind == tr.UNIFORM and len(params) == 3 and float(params[0]) == tr.UNIFORM_CLAMP.get(rd)
+            and float(params[1]) == 1.0 and float(params[2]) == 0.0
+            and math.copysign(1.0, float(params[2])) > 0):
+        return _cuda.UNIT_UNIFORM, (params[0],), ()  # rnd(rnd(1·u) + 0) == rnd(u)
+    if kind in (tr.BERNOULLI, tr.BERNOULLI64):
+        count = _bernoulli_count(float(params[0]), kind == tr.BERNOULLI64)
+        return _cuda.BERNOULLI_INT, (), (max(count, 1) - 1, int(count > 0))
+    return kind, params, ()
+
+
+def randint_clamped(params: tuple, high_minus_one, low) -> tuple:
+    """``(kind, params)`` of randint with its clamp to [low, high - 1] fused into the kernel.
+
+    ``high_minus_one`` and ``low`` are 0-d NumPy arrays of the output dtype; their bit
+    patterns travel as four exact 32-bit halves.
+    """
+    halves = []
+    for v in (high_minus_one, low):
+        b = int(np.asarray(v).astype(np.uint64 if np.asarray(v).dtype.kind == "u" else np.int64)
+                .astype(np.uint64))
+        halves += [float(b & 0xFFFFFFFF), float(b >> 32)]
+    return _cuda.RANDINT_CLAMPED, (float(params[0]), float(params[1]), *halves)
 
 
 def _key_args(key) -> tuple:
@@ -198,10 +310,12 @@ def fill(out, key, kind: int, rd: int, params: tuple) -> None:
     width = 4 * out.dtype.itemsize
     ptr = out.data.ptr
     vec = int(ptr % width == 0) | (int((ptr + off * out.dtype.itemsize) % width == 0) << 1)
+    kind, params, fbits = _specialize(kind, rd, params)
     f = _function(f"kr_fill<{int(kind)}, {int(rd)}, {_ctype(out.dtype)}>")
     k0, k1, keyp = _key_args(key)
-    f((_grid(h // 4),), (THREADS,),
-      (out, k0, k1, keyp, np.uint64(h), np.uint64(off), np.int32(vec)) + _param_args(params))
+    f((_grid(h // PAIRS),), (THREADS,),
+      (out, k0, k1, keyp, np.uint64(h), np.uint64(off), np.int32(vec))
+      + _param_args(params, fbits))
 
 
 def fill_runs(out, key, total: int, starts, run: int, kind: int, rd: int, params: tuple) -> None:
@@ -214,11 +328,12 @@ def fill_runs(out, key, total: int, starts, run: int, kind: int, rd: int, params
     if out.size == 0:
         return
     starts = cupy.asarray(starts, dtype=np.int64)
+    kind, params, fbits = _specialize(kind, rd, params)
     f = _function(f"kr_fill_runs<{int(kind)}, {int(rd)}, {_ctype(out.dtype)}>")
     k0, k1, keyp = _key_args(key)
     f((_grid(out.size),), (THREADS,),
       (out, k0, k1, keyp, np.uint64(total), starts, np.uint64(starts.size), np.uint64(run))
-      + _param_args(params))
+      + _param_args(params, fbits))
 
 
 def convert_int(x, dtype: np.dtype):
@@ -245,19 +360,12 @@ def empty(n: int, dtype: np.dtype):
 # NumPy code of the samplers does on the CPU; these do the same on the device, with
 # x86's NaN encodings, MLX's float16/bfloat16 rounding, and no multiply-add contraction.
 
-_elementwise: dict[str, object] = {}
+_X86_OPS = {np.add: 0, np.subtract: 1, np.multiply: 2, np.divide: 3}
 
 
-def _ew(name: str, in_params: str, out_params: str, operation: str):
-    k = _elementwise.get(name)
-    if k is None:
-        k = cupy.ElementwiseKernel(in_params, out_params, operation, name=f"kr_{name}",
-                                   preamble=_cuda.preamble(), options=OPTIONS)
-        _elementwise[name] = k
-    return k
-
-
-_X86_OPS = {np.add: "add", np.subtract: "sub", np.multiply: "mul", np.divide: "div"}
+def _launch_ew(expr: str, n: int, *arrays) -> None:
+    if n:
+        _function(expr)((_grid(n),), (THREADS,), (*arrays, np.uint64(n)))
 
 
 def asarray(x):
@@ -273,11 +381,26 @@ def _is_narrow(d: np.dtype) -> bool:
     return d in (float16, bfloat16)
 
 
+def _flat(x):
+    # C-contiguous, shape kept (cupy.ascontiguousarray makes 0-d arrays 1-d).
+    return x if x.flags.c_contiguous else cupy.ascontiguousarray(x).reshape(x.shape)
+
+
 def widen(x):
     """float32 values of a float16/bfloat16 CuPy array, bit-exact (NaN sign and payload kept)."""
-    bits = cupy.ascontiguousarray(x).view(np.uint16)
-    name = "widen_f16" if x.dtype == float16 else "widen_bf16"
-    return _ew(name, "uint16 h", "float32 y", f"y = kr_{name}(h)")(bits)
+    bits = _flat(x).view(np.uint16)
+    out = cupy.empty(x.shape, np.float32)
+    name = "kr_ew_widen_f16" if x.dtype == float16 else "kr_ew_widen_bf16"
+    _launch_ew(name, out.size, bits, out)
+    return out
+
+
+def _convert(x, dtype):
+    """float32 <-> float64 with subnormals kept (CuPy's own casts flush them)."""
+    x = _flat(x)
+    out = cupy.empty(x.shape, dtype)
+    _launch_ew("kr_ew_f32_to_f64" if x.dtype == float32 else "kr_ew_f64_to_f32", out.size, x, out)
+    return out
 
 
 def _to_f32(x):
@@ -286,6 +409,8 @@ def _to_f32(x):
         return cupy.asarray(np.asarray(x).astype(np.float32))
     if _is_narrow(x.dtype):
         return widen(x)
+    if x.dtype == float64:
+        return _convert(x, float32)
     return x.astype(np.float32)
 
 
@@ -293,11 +418,11 @@ def to_narrow(x, dtype: np.dtype):
     """Round float32 values to float16/bfloat16 as MLX does (NaN → ``sign|0x7D00`` / ``0x7FC0``)."""
     dtype = np.dtype(dtype)
     if not _is_narrow(dtype):
-        return asarray(x).astype(dtype)
-    x = _to_f32(x)
-    name = "f16_bits" if dtype == float16 else "bf16_bits"
-    bits = _ew(name, "float32 x", "uint16 y", f"y = kr_{name}(x)")(x)
-    return bits.view(dtype)
+        return cast(asarray(x), dtype)
+    x = _flat(_to_f32(x))
+    out = cupy.empty(x.shape, np.uint16)
+    _launch_ew("kr_ew_f16_bits" if dtype == float16 else "kr_ew_bf16_bits", out.size, x, out)
+    return out.view(dtype)
 
 
 def cast(x, dtype: np.dtype):
@@ -310,31 +435,40 @@ def cast(x, dtype: np.dtype):
     if _is_narrow(dtype):
         return x if x.dtype == dtype else to_narrow(_to_f32(x), dtype)
     if _is_narrow(x.dtype):
-        return widen(x).astype(dtype)
+        x = widen(x)
+    if {x.dtype, dtype} == {float32, float64}:
+        return _convert(x, dtype)
     return x.astype(dtype)
 
 
 def arith(op, a, b, dtype: np.dtype):
     """``op(a, b)`` in ``dtype`` arithmetic (§1) with x86's NaN results; narrow types round once."""
     dtype = np.dtype(dtype)
-    name = _X86_OPS.get(op)
+    code = _X86_OPS.get(op)
     if _is_narrow(dtype):
-        r = _x86(name)(_to_f32(a), _to_f32(b))
-        return to_narrow(r, dtype)
+        return to_narrow(_x86(code, _to_f32(a), _to_f32(b), float32), dtype)
     a = cast(a, dtype) if is_device_array(a) else asarray(np.asarray(a, dtype))
     b = cast(b, dtype) if is_device_array(b) else asarray(np.asarray(b, dtype))
-    if name is None or dtype not in (float32, float64):
+    if code is None or dtype not in (float32, float64):
         return op(a, b)
-    return _x86(name)(a, b)
+    return _x86(code, a, b, dtype)
 
 
-def _x86(name: str):
-    return _ew(f"x86_{name}", "T a, T b", "T r", f"r = kr_x86_{name}<T>(a, b)")
+def _x86(code: int, a, b, dtype: np.dtype):
+    shape = np.broadcast_shapes(a.shape, b.shape)
+    a = _flat(cupy.broadcast_to(a, shape))
+    b = _flat(cupy.broadcast_to(b, shape))
+    out = cupy.empty(shape, dtype)
+    _launch_ew(f"kr_ew_arith<{code}, {_ctype(dtype)}>", out.size, a, b, out)
+    return out
 
 
 def erfinv(x):
     """MLX's float32 erfinv (§7.4) of a float32 CuPy array."""
-    return _ew("erfinv", "float32 x", "float32 y", "y = kr_erfinv(x)")(_to_f32(x))
+    x = _flat(_to_f32(x))
+    out = cupy.empty(x.shape, np.float32)
+    _launch_ew("kr_ew_erfinv", out.size, x, out)
+    return out
 
 
 def xp():

@@ -28,7 +28,8 @@ _THREAD_TAG = 0x74687264
 
 
 def _check_seed(seed: object, fn: str) -> int:
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
+    # A Python bool is an int to MLX's binding (key(True) == key(1)).
+    if not isinstance(seed, (int, np.integer)):
         raise TypeError(f"[{fn}] seed must be an int in [0, 2**64), not {type(seed).__name__}.")
     seed = int(seed)
     if not 0 <= seed <= _U64_MAX:

@@ -432,7 +432,7 @@ def normal(shape: ShapeLike = (), dtype: object = float32, loc: object = None,
                          f"supported, got {d}.")
     check_nonnegative(dims, fn)
     extra = [a.shape for a in (loc_in, scale_in) if a is not None]
-    out_shape = broadcast_shapes(fn, dims, *extra, name="loc/scale")
+    out_shape = broadcast_shapes(fn, dims, *extra)
     if d == complex64:
         return _complex_normal(call, dims, loc_in, scale_in)
     c = cast(np.asarray(_SQRT2, float64), d) if d == float64 else cast(
@@ -525,7 +525,7 @@ def truncated_normal(lower: object, upper: object, shape: ShapeLike | None = Non
     lower_in = convert_scalar_or_array(lower, fn, "lower")
     upper_in = convert_scalar_or_array(upper, fn, "upper")
     if dims is None:
-        dims = broadcast_shapes(fn, lower_in.shape, upper_in.shape, name="lower/upper")
+        dims = broadcast_shapes(fn, lower_in.shape, upper_in.shape)
     if not is_float(d):
         raise ValueError(f"[{fn}] dtype: truncated_normal only accepts floating point dtypes, "
                          f"got {d}.")
@@ -534,7 +534,7 @@ def truncated_normal(lower: object, upper: object, shape: ShapeLike | None = Non
     a = _erf_d(arith(np.divide, lo_b, c, d), d)
     b = _erf_d(arith(np.divide, hi_b, c, d), d)
     rng = arith(np.subtract, b, a, d)
-    check_within(fn, dims, rng.shape, a.shape, name="lower/upper")
+    check_within(fn, dims, rng.shape, a.shape)
     _no_float64(d, fn)
     check_nonnegative(dims, fn)
     if all(_scalar(x) for x in (a, rng, lo_b, hi_b)):
@@ -622,7 +622,7 @@ def laplace(shape: ShapeLike = (), dtype: object = float32, loc: float = 0.0,
 
 
 def _plain_float(v: object, fn: str, name: str) -> np.float32:
-    """laplace's loc/scale: what MLX's binding takes as a C float, rounded to float32 (§6.4).
+    """Convert laplace's loc/scale: what MLX's binding takes as a C float, then float32 (§6.4).
 
     That is anything ``float()`` converts without parsing text: Python and
     NumPy reals, bools, one-element arrays.
@@ -680,7 +680,7 @@ def bernoulli(p: object = 0.5, shape: ShapeLike | None = None, key: object = Non
         t = p_in * _BERNOULLI_SCALE
     else:
         t = p_in.astype(np.float32) * np.float32(_BERNOULLI_SCALE)
-    full = broadcast_shapes(fn, dims, t.shape, name="p")
+    full = broadcast_shapes(fn, dims, t.shape)
     if full != dims:
         raise ValueError(f"[{fn}] p: shape {t.shape} is incompatible with argument shape "
                          f"{dims}.")
