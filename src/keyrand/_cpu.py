@@ -17,7 +17,7 @@ import numpy as np
 from numba import literally, njit, prange
 from numba.core.errors import NumbaIRAssumptionWarning
 
-from ._threefry import hash_pairs, layout, threefry2x32, word_at
+from ._threefry import hash_pairs, layout, threefry2x32
 from ._transforms import INT_CODES, NUM_PARAMS, UINT32_VECTOR, apply, to_int
 
 #: Counter pairs hashed per block; two uint32 buffers of this size stay in L1.
@@ -49,6 +49,31 @@ def _block(out, k0, k1, j0, n, off, kind, rd, p, first, second):
         _map(out[h:h + 1], first[:1], kind, rd, p)
 
 
+@njit(cache=True)
+def _run(dst, k0, k1, total, start, kind, rd, p, first, second):
+    # Words start .. start+dst.size-1 of a total-word stream: the part below h comes from the
+    # first outputs of pairs (w, w+off), the part from off on from their second outputs.
+    literally(kind)
+    literally(rd)
+    h, off = layout(total)
+    stop = start + dst.size
+    w = start
+    while w < min(stop, h):
+        m = min(BLOCK, min(stop, h) - w)
+        hash_pairs(k0, k1, w, m, off, first, second)
+        _map(dst[w - start:w - start + m], first[:m], kind, rd, p)
+        w += m
+    if off > h and start <= h < stop:
+        first[0] = threefry2x32(k0, k1, h, 0)[0]
+        _map(dst[h - start:h - start + 1], first[:1], kind, rd, p)
+    w = max(start, off)
+    while w < stop:
+        m = min(BLOCK, stop - w)
+        hash_pairs(k0, k1, w - off, m, off, first, second)
+        _map(dst[w - start:w - start + m], second[:m], kind, rd, p)
+        w += m
+
+
 @functools.cache
 def _kernels(kind: int, rd: int):
     """The kernels of transform ``kind`` with rounding code ``rd``: (paired, serial, runs).
@@ -77,13 +102,9 @@ def _kernels(kind: int, rd: int):
     @njit(cache=True, parallel=True)
     def runs(out, k0, k1, total, starts, run, p):
         for r in prange(starts.size):
-            buf = np.empty(min(BLOCK, run), np.uint32)
-            for c in range(0, run, BLOCK):
-                m = min(BLOCK, run - c)
-                s = starts[r] + c
-                for t in range(m):
-                    buf[t] = word_at(k0, k1, total, s + t)
-                _map(out[r * run + c:r * run + c + m], buf[:m], kind, rd, p)
+            first = np.empty(BLOCK, np.uint32)
+            second = np.empty(BLOCK, np.uint32)
+            _run(out[r * run:(r + 1) * run], k0, k1, total, starts[r], kind, rd, p, first, second)
 
     return paired, serial, runs
 

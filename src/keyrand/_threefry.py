@@ -84,17 +84,6 @@ def hash_pairs(k0, k1, j0, n, off, first, second):
         second[t] = x1
 
 
-@njit(cache=True)
-def word_at(k0, k1, total_words, w):
-    """Word ``w`` of the ``total_words``-word stream of key ``(k0, k1)`` (spec §5.1)."""
-    h, off = layout(total_words)
-    if w < h:
-        return threefry2x32(k0, k1, w, w + off)[0]
-    if w < off:
-        return threefry2x32(k0, k1, h, 0)[0]
-    return threefry2x32(k0, k1, w - off, w)[1]
-
-
 def words_needed(num_elements: int, width: int) -> int:
     """Number of 32-bit words behind ``num_elements`` values of ``width`` bytes (§5.1)."""
     return (num_elements * width + 3) // 4
