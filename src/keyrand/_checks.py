@@ -25,13 +25,31 @@ def check_shape(shape: object, fn: str, name: str = "shape") -> tuple[int, ...]:
         raise TypeError(f"[{fn}] {name} must be a sequence of ints, not {type(shape).__name__}.")
     dims = []
     for d in shape:
-        if isinstance(d, (bool, np.bool_)) or not isinstance(d, (int, np.integer)):
+        # A Python bool is an int to MLX's binding; NumPy's bool is not.
+        if isinstance(d, np.bool_) or not isinstance(d, (int, np.integer)):
             raise TypeError(f"[{fn}] {name} must contain ints, not {type(d).__name__}.")
         d = int(d)
         if not -_INT32_MAX - 1 <= d <= _INT32_MAX:
             raise OverflowError(f"[{fn}] {name}: dimension {d} does not fit in int32.")
         dims.append(d)
     return tuple(dims)
+
+
+def check_int(value: object, fn: str, name: str) -> int:
+    """Convert an int argument (``num``, ``axis``, ``num_samples``) as MLX's binding does.
+
+    Like :func:`check_shape` this runs before a global key is drawn. A Python
+    bool counts as an int.
+
+    Raises:
+        TypeError: ``value`` is not an int, or lies outside int32.
+    """
+    if isinstance(value, np.bool_) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"[{fn}] {name} must be an int, not {type(value).__name__}.")
+    value = int(value)
+    if not -_INT32_MAX - 1 <= value <= _INT32_MAX:
+        raise TypeError(f"[{fn}] {name}: {value} does not fit in int32.")
+    return value
 
 
 def check_nonnegative(shape: tuple[int, ...], fn: str, name: str = "shape") -> None:
@@ -57,17 +75,37 @@ def check_words(num_words: int, fn: str) -> None:
             f"repeat numbers). Split the key and draw in parts.")
 
 
+#: The arguments whose shapes each sampler broadcasts, named in its broadcasting errors.
+_BROADCAST_ARGS = {
+    "uniform": "shape, low, high",
+    "randint": "shape, low, high",
+    "truncated_normal": "shape, lower, upper",
+    "normal": "shape, loc, scale",
+    "bernoulli": "shape, p",
+    "categorical": "shape, logits",
+    "multivariate_normal": "shape, mean, cov",
+}
+
+
 def broadcast_shapes(fn: str, *shapes: tuple[int, ...]) -> tuple[int, ...]:
-    """NumPy broadcasting with MLX's error.
+    """Broadcast shapes as MLX does: right-aligned, a 1 stretches to the other size.
+
+    Negative sizes are left for :func:`check_nonnegative` (MLX checks them
+    later, in ``bits``), so ``(-1,)`` broadcasts with ``()`` or ``(1,)``.
 
     Raises:
         ValueError: the shapes cannot be broadcast.
     """
-    try:
-        return tuple(np.broadcast_shapes(*shapes))
-    except ValueError:
-        listed = " and ".join(str(tuple(s)) for s in shapes)
-        raise ValueError(f"[{fn}] Shapes {listed} cannot be broadcast.") from None
+    out = [1] * max((len(s) for s in shapes), default=0)
+    for s in shapes:
+        for i, d in enumerate(s, len(out) - len(s)):
+            if out[i] == 1:
+                out[i] = d
+            elif d not in (1, out[i]):
+                listed = " and ".join(str(tuple(s)) for s in shapes)
+                raise ValueError(f"[{fn}] {_BROADCAST_ARGS.get(fn, 'shape')}: shapes {listed} "
+                                 "cannot be broadcast.")
+    return tuple(out)
 
 
 def check_within(fn: str, shape: tuple[int, ...], *param_shapes: tuple[int, ...]) -> None:
@@ -78,5 +116,5 @@ def check_within(fn: str, shape: tuple[int, ...], *param_shapes: tuple[int, ...]
     """
     full = broadcast_shapes(fn, shape, *param_shapes)
     if full != tuple(shape):
-        raise ValueError(f"[{fn}] Cannot generate random values of shape {tuple(shape)} "
-                         f"from broadcasted shape {full}.")
+        raise ValueError(f"[{fn}] {_BROADCAST_ARGS.get(fn, 'shape')}: cannot generate random "
+                         f"values of shape {tuple(shape)} from broadcasted shape {full}.")

@@ -110,11 +110,16 @@ def complex_mul(ar: np.ndarray, ai: np.ndarray, br: np.ndarray,
     Four float32 products, ``(ac − bd) + (ad + bc)i``, no fma; like C's
     complex multiply (libgcc ``__mulsc3``, C99 Annex G), a NaN + NaN·i result
     with an infinite factor or an overflowing product is recomputed as an
-    infinity. Returns the real and imaginary parts, broadcast.
+    infinity. Returns the real and imaginary parts, broadcast. Each float32
+    operation is :func:`arith`'s, so CuPy operands give x86's NaN results.
     """
+
+    def mul(a, b):
+        return arith(np.multiply, a, b, float32)
+
     with np.errstate(all="ignore"):
-        ac, bd, ad, bc = ar * br, ai * bi, ar * bi, ai * br
-        x, y = ac - bd, ad + bc
+        ac, bd, ad, bc = mul(ar, br), mul(ai, bi), mul(ar, bi), mul(ai, br)
+        x, y = arith(np.subtract, ac, bd, float32), arith(np.add, ad, bc, float32)
         redo = np.isnan(x) & np.isnan(y)
         if not redo.any():
             return x, y
@@ -135,8 +140,8 @@ def complex_mul(ar: np.ndarray, ai: np.ndarray, br: np.ndarray,
         ar, ai, br, bi = (np.where(big, unnan(v), v) for v in (ar, ai, br, bi))
         redo &= inf_a | inf_b | big
         inf = np.float32(np.inf)
-        x = np.where(redo, inf * (ar * br - ai * bi), x)
-        y = np.where(redo, inf * (ar * bi + ai * br), y)
+        x = np.where(redo, mul(inf, arith(np.subtract, mul(ar, br), mul(ai, bi), float32)), x)
+        y = np.where(redo, mul(inf, arith(np.add, mul(ar, bi), mul(ai, br), float32)), y)
         return x.astype(np.float32), y.astype(np.float32)
 
 

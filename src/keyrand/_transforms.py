@@ -168,6 +168,17 @@ def to_int(code, x):
     return _trunc32(x)
 
 
+@njit(cache=True)
+def to_int_array(x, out, code, head):
+    """``out[i] = to_int(code, x[i])``, but uint32's vector rule for ``i < head`` (§6.5).
+
+    For randint's bounds, whose float32 or float64 values MLX converts as one
+    contiguous array each (float64 in double precision).
+    """
+    for i in range(x.size):
+        out[i] = to_int(UINT32_VECTOR if i < head else code, x[i])
+
+
 @njit(cache=True, inline="always")
 def _bits(rd, w, p):
     return w

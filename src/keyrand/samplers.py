@@ -33,11 +33,13 @@ from ._devices import DeviceType, Stream, resolve
 from ._dtypes import (
     arith,
     as_dtype,
+    bfloat16,
     cast,
     check_given,
     complex64,
     complex_mul,
     convert_scalar_or_array,
+    float16,
     float32,
     float64,
     is_float,
@@ -466,9 +468,7 @@ def _hinted(value: object, d: np.dtype, fn: str, name: str) -> np.ndarray:
             return np.asarray(float(value), float64)
         v = np.asarray(value, np.float32)
         return v if d == complex64 else cast(v, d)
-    if isinstance(value, (complex, np.complexfloating)):
-        return np.asarray(value, complex64)
-    arr = convert_scalar_or_array(value, fn, name)
+    arr = convert_scalar_or_array(value, fn, name)  # complex: complex64, cast to D below
     return cast(arr, d) if numeric else arr
 
 
@@ -484,7 +484,8 @@ def _complex_normal(call: _Call, dims: tuple[int, ...], loc: np.ndarray | None,
         re, im = complex_mul(sr, si, re, im)
     if loc is not None:
         c = np.asarray(loc).astype(complex64)
-        re, im = call.on(c.real.astype(np.float32)) + re, call.on(c.imag.astype(np.float32)) + im
+        re = arith(np.add, call.on(c.real.astype(np.float32)), re, float32)
+        im = arith(np.add, call.on(c.imag.astype(np.float32)), im, float32)
     re, im = xp.broadcast_arrays(re, im)
     out = xp.empty(re.shape, complex64)
     out.real[...], out.imag[...] = re, im
@@ -735,7 +736,10 @@ def randint(low: object, high: object, shape: ShapeLike = (), dtype: object = np
     lo_d = _int_cast(lo_in, d)
     hm1_host, lo_host = hm1, lo_d
     hm1, lo_d = call.on(hm1), call.on(lo_d)
-    safe = d != np.uint32 or (np.all(lo32 >= -(2.0**31)) and np.all(lo32 + rng <= 2.0**32))
+    # uint32's two conversion rules (§6.5) agree on [-2^31, 2^32]; u lies between low and
+    # high, in either order (low > high is allowed).
+    safe = d != np.uint32 or all(np.all((e >= -(2.0**31)) & (e <= 2.0**32))
+                                 for e in (lo32, lo32 + rng))
 
     def clamp(out: np.ndarray) -> np.ndarray:
         np.minimum(out, hm1, out=out)
@@ -756,18 +760,32 @@ def randint(low: object, high: object, shape: ShapeLike = (), dtype: object = np
 def _minus_one(high: np.ndarray) -> np.ndarray:
     """``high − 1`` in high's own dtype: integers wrap, narrow floats round (§8.8 step 4)."""
     if high.dtype == np.bool_:
-        return high.astype(np.int32) - np.int32(1)
+        return ~high  # bool arithmetic: False − True is True, True − True is False
     if high.dtype.kind in "iu":
         with np.errstate(over="ignore"):
             return np.subtract(high, np.ones((), high.dtype), dtype=high.dtype)
     return arith(np.subtract, high, np.ones((), high.dtype), high.dtype)
 
 
+#: MLX's float → uint32 ``astype`` of a contiguous array takes the vector rule for its
+#: first ``n − n mod block`` elements, ``block`` by source dtype; float16 never does (§6.5).
+_UINT32_BLOCK = {float32: 4, float64: 4, bfloat16: 8, float16: 0}
+
+
 def _int_cast(x: np.ndarray, d: np.dtype) -> np.ndarray:
-    """MLX's ``astype`` to integer ``d``: integers wrap, floats convert through float32 (§6.5)."""
+    """MLX's ``astype`` of a bound to integer ``d`` (§6.5).
+
+    Integers wrap. Floats convert by C++'s rules, float64 in double precision
+    (narrow floats are exact in float32), uint32 by position.
+    """
     if x.dtype.kind in "iub":
         return x.astype(d)
-    return _cpu.convert_int(x.astype(np.float32), d).reshape(x.shape)
+    src = np.array(x, float64 if x.dtype == float64 else np.float32, order="C")
+    block = _UINT32_BLOCK.get(x.dtype, 4) if d == np.uint32 else 0
+    out = np.empty(src.shape, d)
+    tr.to_int_array(src.reshape(-1), out.reshape(-1), tr.INT_CODES[d],
+                    src.size - src.size % block if block else 0)
+    return out
 
 
 @_placed

@@ -1,0 +1,633 @@
+"""Errors: the same exception classes as MLX 0.32.4 (spec §9), clear messages, no crashes.
+
+``test_error_parity`` runs every row of §9's table in both libraries. The
+fuzz tests throw random bad arguments at every public function and require a
+clean exception of an expected class, quickly, and never a silent result.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+import tracemalloc
+import warnings
+
+import numpy as np
+import pytest
+from conftest import mx, needs_mlx
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import keyrand as kr
+from keyrand._checks import check_words
+
+EXPECTED = (ValueError, TypeError, IndexError, OverflowError, RuntimeError)
+F32 = np.float32
+K = kr.key(7)
+
+
+def _mk():
+    return mx.random.key(7)
+
+
+def _z(*shape, dtype=F32):
+    return np.zeros(shape, dtype)
+
+
+def _mz(*shape, dtype=None):
+    return mx.zeros(shape, dtype=dtype or mx.float32)
+
+
+# (id, keyrand call, MLX call, keyrand function, argument named in the message)
+PARITY = [
+    # key validation
+    ("key dtype int32", lambda: kr.uniform(key=np.array([1, 2], np.int32)),
+     lambda: mx.random.uniform(key=mx.array([1, 2])), "uniform", "key"),
+    ("key dtype float32", lambda: kr.normal(key=np.array([1, 2], F32)),
+     lambda: mx.random.normal(key=mx.array([1.0, 2.0])), "normal", "key"),
+    ("key shape (3,)", lambda: kr.gumbel(key=np.zeros(3, np.uint32)),
+     lambda: mx.random.gumbel(key=mx.zeros((3,), mx.uint32)), "gumbel", "key"),
+    ("key shape (1, 2)", lambda: kr.laplace(key=np.zeros((1, 2), np.uint32)),
+     lambda: mx.random.laplace(key=mx.zeros((1, 2), mx.uint32)), "laplace", "key"),
+    ("key batch (4, 2)", lambda: kr.uniform(key=np.zeros((4, 2), np.uint32)),
+     lambda: mx.random.uniform(key=mx.zeros((4, 2), mx.uint32)), "uniform", "key"),
+    ("split key dtype", lambda: kr.split(np.array([1, 2], np.int32)),
+     lambda: mx.random.split(mx.array([1, 2])), "split", "key"),
+    ("split key shape", lambda: kr.split(np.zeros(3, np.uint32)),
+     lambda: mx.random.split(mx.zeros((3,), mx.uint32)), "split", "key"),
+    ("randint key 0-d", lambda: kr.randint(0, 5, key=np.uint32(3)),
+     lambda: mx.random.randint(0, 5, key=mx.array(3, mx.uint32)), "randint", "key"),
+    # negative dimensions
+    ("uniform negative", lambda: kr.uniform(shape=(-1,)),
+     lambda: mx.random.uniform(shape=(-1,)), "uniform", "shape"),
+    ("normal negative", lambda: kr.normal((2, -3)), lambda: mx.random.normal((2, -3)),
+     "normal", "shape"),
+    ("normal complex negative", lambda: kr.normal((-2,), np.complex64),
+     lambda: mx.random.normal((-2,), mx.complex64), "normal", "shape"),
+    ("gumbel negative", lambda: kr.gumbel((-1, 0)), lambda: mx.random.gumbel((-1, 0)),
+     "gumbel", "shape"),
+    ("laplace negative", lambda: kr.laplace((-5,)), lambda: mx.random.laplace((-5,)),
+     "laplace", "shape"),
+    ("bernoulli negative", lambda: kr.bernoulli(0.5, (-1,)),
+     lambda: mx.random.bernoulli(0.5, (-1,)), "bernoulli", "shape"),
+    ("randint negative", lambda: kr.randint(0, 3, (-1,)),
+     lambda: mx.random.randint(0, 3, (-1,)), "randint", "shape"),
+    ("truncated_normal negative", lambda: kr.truncated_normal(0.0, 1.0, (-1,)),
+     lambda: mx.random.truncated_normal(0.0, 1.0, (-1,)), "truncated_normal", "shape"),
+    ("split negative", lambda: kr.split(K, -1), lambda: mx.random.split(_mk(), -1),
+     "split", "num"),
+    ("permutation negative", lambda: kr.permutation(-1), lambda: mx.random.permutation(-1),
+     "permutation", "x"),
+    ("categorical num_samples negative", lambda: kr.categorical(_z(3), num_samples=-2),
+     lambda: mx.random.categorical(_mz(3), num_samples=-2), "categorical", "num_samples"),
+    ("multivariate_normal negative", lambda: kr.multivariate_normal(_z(2), np.eye(2, dtype=F32),
+                                                                    (-1,)),
+     lambda: mx.random.multivariate_normal(_mz(2), mx.eye(2), (-1,)),
+     "multivariate_normal", "shape"),
+    # shape conversion (before any key is drawn)
+    ("shape bare int", lambda: kr.uniform(shape=2), lambda: mx.random.uniform(shape=2),
+     "uniform", "shape"),
+    ("shape None", lambda: kr.normal(None), lambda: mx.random.normal(None), "normal", "shape"),
+    ("shape floats", lambda: kr.gumbel((2.0,)), lambda: mx.random.gumbel((2.0,)),
+     "gumbel", "shape"),
+    ("shape str", lambda: kr.laplace("ab"), lambda: mx.random.laplace("ab"), "laplace",
+     "shape"),
+    ("shape element > int32", lambda: kr.uniform(shape=(2**31,)),
+     lambda: mx.random.uniform(shape=(2**31,)), "uniform", "shape"),
+    ("shape element < int32", lambda: kr.randint(0, 1, (-(2**31) - 1,)),
+     lambda: mx.random.randint(0, 1, (-(2**31) - 1,)), "randint", "shape"),
+    # dtypes
+    ("uniform int dtype", lambda: kr.uniform(dtype=np.int32),
+     lambda: mx.random.uniform(dtype=mx.int32), "uniform", "dtype"),
+    ("uniform complex dtype", lambda: kr.uniform(dtype=np.complex64),
+     lambda: mx.random.uniform(dtype=mx.complex64), "uniform", "dtype"),
+    ("gumbel int dtype", lambda: kr.gumbel(dtype=np.uint8),
+     lambda: mx.random.gumbel(dtype=mx.uint8), "gumbel", "dtype"),
+    ("uniform float64", lambda: kr.uniform(dtype=np.float64),
+     lambda: mx.random.uniform(dtype=mx.float64), "uniform", "dtype"),
+    ("gumbel float64", lambda: kr.gumbel(dtype=np.float64),
+     lambda: mx.random.gumbel(dtype=mx.float64), "gumbel", "dtype"),
+    ("truncated_normal float64", lambda: kr.truncated_normal(0.0, 1.0, dtype=np.float64),
+     lambda: mx.random.truncated_normal(0.0, 1.0, dtype=mx.float64), "truncated_normal",
+     "dtype"),
+    ("gumbel float64 negative shape", lambda: kr.gumbel((-1,), np.float64),
+     lambda: mx.random.gumbel((-1,), mx.float64), "gumbel", "dtype"),
+    ("uniform float64 negative shape", lambda: kr.uniform(shape=(-1,), dtype=np.float64),
+     lambda: mx.random.uniform(shape=(-1,), dtype=mx.float64), "uniform", "dtype"),
+    ("normal int dtype", lambda: kr.normal(dtype=np.int32),
+     lambda: mx.random.normal(dtype=mx.int32), "normal", "dtype"),
+    ("normal bool dtype", lambda: kr.normal(dtype=np.bool_),
+     lambda: mx.random.normal(dtype=mx.bool_), "normal", "dtype"),
+    ("laplace int dtype", lambda: kr.laplace(dtype=np.int32),
+     lambda: mx.random.laplace(dtype=mx.int32), "laplace", "dtype"),
+    ("laplace complex dtype", lambda: kr.laplace(dtype=np.complex64),
+     lambda: mx.random.laplace(dtype=mx.complex64), "laplace", "dtype"),
+    ("truncated_normal int dtype", lambda: kr.truncated_normal(0.0, 1.0, dtype=np.int32),
+     lambda: mx.random.truncated_normal(0.0, 1.0, dtype=mx.int32), "truncated_normal",
+     "dtype"),
+    ("randint float dtype", lambda: kr.randint(0, 3, dtype=F32),
+     lambda: mx.random.randint(0, 3, dtype=mx.float32), "randint", "dtype"),
+    ("randint complex dtype", lambda: kr.randint(0, 3, dtype=np.complex64),
+     lambda: mx.random.randint(0, 3, dtype=mx.complex64), "randint", "dtype"),
+    ("multivariate_normal dtype", lambda: kr.multivariate_normal(
+        _z(2), np.eye(2, dtype=F32), dtype=np.float16),
+     lambda: mx.random.multivariate_normal(_mz(2), mx.eye(2), dtype=mx.float16),
+     "multivariate_normal", "dtype"),
+    # bernoulli's p
+    ("bernoulli int p", lambda: kr.bernoulli(1), lambda: mx.random.bernoulli(1),
+     "bernoulli", "p"),
+    ("bernoulli bool p", lambda: kr.bernoulli(True), lambda: mx.random.bernoulli(True),
+     "bernoulli", "p"),
+    ("bernoulli int array p", lambda: kr.bernoulli(np.zeros(3, np.int32)),
+     lambda: mx.random.bernoulli(mx.zeros((3,), mx.int32)), "bernoulli", "p"),
+    ("bernoulli complex p", lambda: kr.bernoulli(0.5 + 0j),
+     lambda: mx.random.bernoulli(0.5 + 0j), "bernoulli", "p"),
+    # broadcasting
+    ("uniform not broadcastable", lambda: kr.uniform(_z(3), 1.0, (2,)),
+     lambda: mx.random.uniform(_mz(3), 1.0, (2,)), "uniform", "low"),
+    ("normal not broadcastable", lambda: kr.normal((2,), loc=_z(3)),
+     lambda: mx.random.normal((2,), loc=_mz(3)), "normal", "loc"),
+    ("normal scale not broadcastable", lambda: kr.normal((2,), np.complex64, scale=_z(3)),
+     lambda: mx.random.normal((2,), mx.complex64, scale=_mz(3)), "normal", "scale"),
+    ("bernoulli not broadcastable", lambda: kr.bernoulli(_z(3), (2,)),
+     lambda: mx.random.bernoulli(_mz(3), (2,)), "bernoulli", "p"),
+    ("randint not broadcastable", lambda: kr.randint(np.zeros(3, np.int32), 5, (2,)),
+     lambda: mx.random.randint(mx.zeros((3,), mx.int32), 5, (2,)), "randint", "low"),
+    ("truncated_normal bounds", lambda: kr.truncated_normal(_z(3), _z(2)),
+     lambda: mx.random.truncated_normal(_mz(3), _mz(2)), "truncated_normal", "lower"),
+    ("truncated_normal shape", lambda: kr.truncated_normal(_z(3), 1.0, (2,)),
+     lambda: mx.random.truncated_normal(_mz(3), 1.0, (2,)), "truncated_normal", "lower"),
+    ("categorical shape not broadcastable", lambda: kr.categorical(_z(2, 3), shape=(3,)),
+     lambda: mx.random.categorical(_mz(2, 3), shape=(3,)), "categorical", "shape"),
+    ("multivariate_normal batch", lambda: kr.multivariate_normal(_z(3, 2), _z(4, 2, 2)),
+     lambda: mx.random.multivariate_normal(_mz(3, 2), _mz(4, 2, 2)), "multivariate_normal",
+     "shape"),
+    # parameters that would enlarge the output
+    ("uniform enlarges", lambda: kr.uniform(_z(3), 1.0, (1,)),
+     lambda: mx.random.uniform(_mz(3), 1.0, (1,)), "uniform", "low"),
+    ("uniform enlarges ndim", lambda: kr.uniform(0.0, _z(2, 3), (3,)),
+     lambda: mx.random.uniform(0.0, _mz(2, 3), (3,)), "uniform", "high"),
+    ("randint enlarges", lambda: kr.randint(0, np.ones(3, np.int32), ()),
+     lambda: mx.random.randint(0, mx.ones((3,), mx.int32), ()), "randint", "high"),
+    ("truncated_normal enlarges", lambda: kr.truncated_normal(_z(3), 1.0, (1,)),
+     lambda: mx.random.truncated_normal(_mz(3), 1.0, (1,)), "truncated_normal", "lower"),
+    ("bernoulli enlarges", lambda: kr.bernoulli(_z(3), (1,)),
+     lambda: mx.random.bernoulli(_mz(3), (1,)), "bernoulli", "p"),
+    # categorical
+    ("categorical shape and num_samples", lambda: kr.categorical(_z(3), shape=(2,),
+                                                                  num_samples=2),
+     lambda: mx.random.categorical(_mz(3), shape=(2,), num_samples=2), "categorical",
+     "num_samples"),
+    ("categorical bad axis", lambda: kr.categorical(_z(3), axis=1),
+     lambda: mx.random.categorical(_mz(3), axis=1), "categorical", "axis"),
+    ("categorical bad negative axis", lambda: kr.categorical(_z(2, 3), axis=-3),
+     lambda: mx.random.categorical(_mz(2, 3), axis=-3), "categorical", "axis"),
+    ("categorical 0-d logits", lambda: kr.categorical(_z()),
+     lambda: mx.random.categorical(_mz()), "categorical", "axis"),
+    ("categorical shape smaller", lambda: kr.categorical(_z(2, 3), shape=(1,)),
+     lambda: mx.random.categorical(_mz(2, 3), shape=(1,)), "categorical", "shape"),
+    ("categorical zero classes", lambda: kr.categorical(_z(2, 0)),
+     lambda: mx.random.categorical(_mz(2, 0)), "categorical", "logits"),
+    ("categorical zero-size logits", lambda: kr.categorical(_z(0, 3)),
+     lambda: mx.random.categorical(_mz(0, 3)), "categorical", "logits"),
+    ("categorical no classes 1-d", lambda: kr.categorical(_z(0), num_samples=3),
+     lambda: mx.random.categorical(_mz(0), num_samples=3), "categorical", "logits"),
+    ("categorical axis float", lambda: kr.categorical(_z(3), axis=0.0),
+     lambda: mx.random.categorical(_mz(3), axis=0.0), "categorical", "axis"),
+    ("categorical num_samples float", lambda: kr.categorical(_z(3), num_samples=2.0),
+     lambda: mx.random.categorical(_mz(3), num_samples=2.0), "categorical", "num_samples"),
+    ("categorical logits list", lambda: kr.categorical([0.0, 1.0]),
+     lambda: mx.random.categorical([0.0, 1.0]), "categorical", "logits"),
+    # permutation
+    ("permutation bad axis", lambda: kr.permutation(_z(3), axis=1),
+     lambda: mx.random.permutation(_mz(3), axis=1), "permutation", "axis"),
+    ("permutation bad negative axis", lambda: kr.permutation(_z(3, 2), axis=-3),
+     lambda: mx.random.permutation(_mz(3, 2), axis=-3), "permutation", "axis"),
+    ("permutation 0-d", lambda: kr.permutation(_z()), lambda: mx.random.permutation(_mz()),
+     "permutation", "axis"),
+    ("permutation axis float", lambda: kr.permutation(_z(3), axis=0.0),
+     lambda: mx.random.permutation(_mz(3), axis=0.0), "permutation", "axis"),
+    ("permutation float x", lambda: kr.permutation(3.0), lambda: mx.random.permutation(3.0),
+     "permutation", "x"),
+    ("permutation x > int32", lambda: kr.permutation(2**31),
+     lambda: mx.random.permutation(2**31), "permutation", "x"),
+    # multivariate_normal
+    ("multivariate_normal 0-d mean", lambda: kr.multivariate_normal(_z(), np.eye(2, dtype=F32)),
+     lambda: mx.random.multivariate_normal(_mz(), mx.eye(2)), "multivariate_normal", "mean"),
+    ("multivariate_normal 1-d cov", lambda: kr.multivariate_normal(_z(2), _z(2)),
+     lambda: mx.random.multivariate_normal(_mz(2), _mz(2)), "multivariate_normal", "cov"),
+    ("multivariate_normal non-square", lambda: kr.multivariate_normal(_z(2), _z(2, 3)),
+     lambda: mx.random.multivariate_normal(_mz(2), _mz(2, 3)), "multivariate_normal", "cov"),
+    ("multivariate_normal mismatch", lambda: kr.multivariate_normal(_z(3), _z(2, 2)),
+     lambda: mx.random.multivariate_normal(_mz(3), _mz(2, 2)), "multivariate_normal", "mean"),
+    # Python values for scalar-or-array parameters
+    ("uniform list", lambda: kr.uniform([0.0, 1.0], 2.0),
+     lambda: mx.random.uniform([0.0, 1.0], 2.0), "uniform", "low"),
+    ("uniform tuple", lambda: kr.uniform(0.0, (1.0,)), lambda: mx.random.uniform(0.0, (1.0,)),
+     "uniform", "high"),
+    ("uniform str", lambda: kr.uniform("0", 1.0), lambda: mx.random.uniform("0", 1.0),
+     "uniform", "low"),
+    ("uniform None", lambda: kr.uniform(None, 1.0), lambda: mx.random.uniform(None, 1.0),
+     "uniform", "low"),
+    ("normal list loc", lambda: kr.normal(loc=[0.0]), lambda: mx.random.normal(loc=[0.0]),
+     "normal", "loc"),
+    ("normal dict scale", lambda: kr.normal(scale={}), lambda: mx.random.normal(scale={}),
+     "normal", "scale"),
+    ("bernoulli list", lambda: kr.bernoulli([0.5]), lambda: mx.random.bernoulli([0.5]),
+     "bernoulli", "p"),
+    ("truncated_normal list", lambda: kr.truncated_normal([0.0], 1.0),
+     lambda: mx.random.truncated_normal([0.0], 1.0), "truncated_normal", "lower"),
+    ("randint list", lambda: kr.randint(0, [3]), lambda: mx.random.randint(0, [3]),
+     "randint", "high"),
+    ("randint object", lambda: kr.randint(object(), 3), lambda: mx.random.randint(object(), 3),
+     "randint", "low"),
+    ("laplace str loc", lambda: kr.laplace(loc="1"), lambda: mx.random.laplace(loc="1"),
+     "laplace", "loc"),
+    ("laplace complex scale", lambda: kr.laplace(scale=1j), lambda: mx.random.laplace(scale=1j),
+     "laplace", "scale"),
+    ("laplace array loc", lambda: kr.laplace(loc=_z(2)), lambda: mx.random.laplace(loc=_mz(2)),
+     "laplace", "loc"),
+    ("laplace None scale", lambda: kr.laplace(scale=None),
+     lambda: mx.random.laplace(scale=None), "laplace", "scale"),
+    ("laplace huge int loc", lambda: kr.laplace(loc=2**1100),
+     lambda: mx.random.laplace(loc=2**1100), "laplace", "loc"),
+    # ints beyond int64
+    ("randint high 2**63", lambda: kr.randint(0, 2**63), lambda: mx.random.randint(0, 2**63),
+     "randint", "high"),
+    ("randint low -2**63-1", lambda: kr.randint(-(2**63) - 1, 0),
+     lambda: mx.random.randint(-(2**63) - 1, 0), "randint", "low"),
+    ("uniform high 2**64", lambda: kr.uniform(0, 2**64), lambda: mx.random.uniform(0, 2**64),
+     "uniform", "high"),
+    ("truncated_normal 2**70", lambda: kr.truncated_normal(0, 2**70),
+     lambda: mx.random.truncated_normal(0, 2**70), "truncated_normal", "upper"),
+    ("bernoulli 2**64", lambda: kr.bernoulli(2**64), lambda: mx.random.bernoulli(2**64),
+     "bernoulli", "p"),
+    ("normal loc 2**70", lambda: kr.normal(loc=2**70), lambda: mx.random.normal(loc=2**70),
+     "normal", "loc"),
+    # seeds and split's num
+    ("seed negative", lambda: kr.seed(-1), lambda: mx.random.seed(-1), "seed", "seed"),
+    ("seed 2**64", lambda: kr.seed(2**64), lambda: mx.random.seed(2**64), "seed", "seed"),
+    ("seed float", lambda: kr.seed(1.0), lambda: mx.random.seed(1.0), "seed", "seed"),
+    ("seed str", lambda: kr.seed("1"), lambda: mx.random.seed("1"), "seed", "seed"),
+    ("seed None", lambda: kr.seed(None), lambda: mx.random.seed(None), "seed", "seed"),
+    ("key negative", lambda: kr.key(-5), lambda: mx.random.key(-5), "key", "seed"),
+    ("key 2**64", lambda: kr.key(2**64), lambda: mx.random.key(2**64), "key", "seed"),
+    ("key float", lambda: kr.key(0.5), lambda: mx.random.key(0.5), "key", "seed"),
+    ("split num float", lambda: kr.split(K, 2.0), lambda: mx.random.split(_mk(), 2.0),
+     "split", "num"),
+    ("split num > int32", lambda: kr.split(K, 2**31), lambda: mx.random.split(_mk(), 2**31),
+     "split", "num"),
+    ("split key None", lambda: kr.split(None), lambda: mx.random.split(None), "split", "key"),
+    ("split key list", lambda: kr.split([0, 1]), lambda: mx.random.split([0, 1]),
+     "split", "key"),
+]
+
+
+def _raised(thunk) -> BaseException | None:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            thunk()
+    except Exception as e:  # noqa: BLE001 - the class is what is compared
+        return e
+    return None
+
+
+@needs_mlx
+@pytest.mark.parametrize("row", PARITY, ids=[r[0] for r in PARITY])
+def test_error_parity(row):
+    """Same exception class as MLX; the message names the function and the argument."""
+    _, kfn, mfn, fn, arg = row
+    want = _raised(mfn)
+    got = _raised(kfn)
+    assert want is not None, "MLX accepted this input; the row is wrong"
+    assert got is not None, f"keyrand accepted an input MLX refuses with {want!r}"
+    assert type(got) is type(want), f"MLX raised {want!r}, keyrand raised {got!r}"
+    msg = str(got)
+    assert f"[{fn}]" in msg, msg
+    assert arg in msg, msg
+
+
+@needs_mlx
+@pytest.mark.parametrize("row", PARITY, ids=[r[0] for r in PARITY])
+def test_error_key_consumption(row):
+    """A failing call without key= uses a global key exactly when MLX's does (§3, §9)."""
+    _, kfn, mfn, _, _ = row
+    kr.seed(11)
+    mx.random.seed(11)
+    _raised(kfn)
+    _raised(mfn)
+    assert np.array_equal(kr.state(), np.array(mx.random.state[0]))
+
+
+@needs_mlx
+@pytest.mark.parametrize("value", [True, False, np.uint64(2**64 - 1), np.int64(5), 2**64 - 1])
+def test_seed_values_mlx_accepts(value):
+    """Python bools are ints to MLX's binding; NumPy ints in range are accepted too."""
+    assert np.array_equal(kr.key(value), np.array(mx.random.key(value)))
+
+
+@needs_mlx
+def test_bool_shapes_and_num_are_ints():
+    k, mk = kr.key(3), mx.random.key(3)
+    assert np.array_equal(kr.uniform(shape=(True, 2), key=k),
+                          np.array(mx.random.uniform(shape=(True, 2), key=mk)))
+    assert np.array_equal(kr.split(k, True), np.array(mx.random.split(mk, True)))
+    assert np.array_equal(kr.permutation(True, key=k), np.array(mx.random.permutation(True,
+                                                                                      key=mk)))
+
+
+@needs_mlx
+@pytest.mark.parametrize("loc", [np.float32(1.5), np.array(2.5), True, 3, 1e39])
+def test_laplace_accepts_what_mlx_converts_to_float(loc):
+    k, mk = kr.key(3), mx.random.key(3)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        got = kr.laplace((4,), loc=loc, key=k)
+    want = np.array(mx.random.laplace((4,), loc=loc, key=mk))
+    np.testing.assert_array_equal(got, want)
+
+
+# ---------------------------------------------------------------------------- counter range
+
+HUGE = [(2**30, 8), (2**31 - 1, 3), (65536, 65537), (2**31 - 1, 2**31 - 1), (3, 2**30, 2)]
+
+
+def _huge_calls(shape):
+    z3 = np.zeros(3, F32)
+    return {
+        "bits": lambda: kr.bits(shape, key=K),
+        "bits width 1": lambda: kr.bits((2**31 - 1, 2**31 - 1), width=1, key=K),
+        "bits width 2": lambda: kr.bits((2**31 - 1, 2**31 - 1), width=2, key=K),
+        "uniform": lambda: kr.uniform(shape=shape, key=K),
+        "uniform array bounds": lambda: kr.uniform(np.zeros(1, F32), 1.0, shape, key=K),
+        "uniform float16": lambda: kr.uniform(shape=shape, dtype=np.float16, key=K),
+        "normal": lambda: kr.normal(shape, key=K),
+        "normal loc array": lambda: kr.normal(shape, loc=np.zeros(1, F32), key=K),
+        "normal float64": lambda: kr.normal(shape, np.float64, key=K),
+        "normal complex64": lambda: kr.normal(shape, np.complex64, key=K),
+        "truncated_normal": lambda: kr.truncated_normal(-1.0, 1.0, shape, key=K),
+        "truncated_normal array": lambda: kr.truncated_normal(
+            np.zeros(1, F32), 1.0, shape, key=K),
+        "gumbel": lambda: kr.gumbel(shape, key=K),
+        "laplace": lambda: kr.laplace(shape, key=K),
+        "laplace float64": lambda: kr.laplace(shape, np.float64, key=K),
+        "bernoulli": lambda: kr.bernoulli(0.5, shape, key=K),
+        "bernoulli array p": lambda: kr.bernoulli(np.full(1, 0.5, F32), shape, key=K),
+        "randint": lambda: kr.randint(0, 10, shape, key=K),
+        "randint int8": lambda: kr.randint(0, 10, shape, np.int8, key=K),
+        "randint array bounds": lambda: kr.randint(np.zeros(1, np.int32), 10, shape,
+                                                   key=K),
+        "categorical inverse CDF": lambda: kr.categorical(z3, shape=shape, key=K),
+        "categorical gumbel": lambda: kr.categorical(np.zeros((2, 3), F32), shape=shape + (2,),
+                                                     key=K),
+        "categorical num_samples": lambda: kr.categorical(np.zeros((4, 3), F32),
+                                                          num_samples=2**31 - 1, key=K),
+        "multivariate_normal": lambda: kr.multivariate_normal(np.zeros(2, F32),
+                                                              np.eye(2, dtype=F32), shape, key=K),
+    }
+
+
+@pytest.mark.parametrize("shape", HUGE, ids=str)
+@pytest.mark.parametrize("name", list(_huge_calls((1, 1))))
+def test_counter_range_refused_before_allocating(name, shape):
+    """More than 2**32 words per key: ValueError at once, before any large allocation (§5.2)."""
+    call = _huge_calls(shape)[name]
+    tracemalloc.start()
+    t0 = time.perf_counter()
+    try:
+        with pytest.raises(ValueError, match="2\\*\\*32"):
+            call()
+        elapsed = time.perf_counter() - t0
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert elapsed < 2.0
+    assert peak < 16 * 2**20, f"{peak} bytes allocated before refusing"
+
+
+def test_counter_range_global_key_used():
+    kr.seed(5)
+    before = kr.state()
+    with pytest.raises(ValueError):
+        kr.uniform(shape=(2**30, 8))
+    assert not np.array_equal(before, kr.state())
+
+
+def test_counter_limit_is_exactly_two_to_the_32_words():
+    check_words(2**32, "uniform")
+    with pytest.raises(ValueError, match=r"\[uniform\] shape"):
+        check_words(2**32 + 1, "uniform")
+
+
+# ---------------------------------------------------------------------------- fuzzing
+
+class _Weird:
+    def __repr__(self) -> str:
+        return "<weird>"
+
+
+class _BadArray:
+    """An object that claims to be an array but fails when converted."""
+
+    def __array__(self, *args, **kwargs):
+        raise TypeError("no array here")
+
+
+JUNK = st.sampled_from([
+    None, "abc", "", b"xy", "float32", [], [1, 2], [[1, [2]]], (1, "a"), {}, {"a": [1]},
+    {1, 2}, object(), _Weird(), 1j, math.nan, -math.inf, 2**70, -(2**70), 1e300, print,
+    [None], ({},), np.array(["a", "b"]), np.array([object()], dtype=object), _BadArray(),
+])
+NEG_OR_HUGE = st.one_of(st.integers(-(2**70), -1), st.integers(2**31, 2**70))
+
+
+def bad_shapes(min_words_factor: int = 1):
+    element = st.one_of(st.floats(allow_nan=True), st.text(max_size=2), st.none(),
+                        st.just(np.bool_(True)), st.just([2]), st.just(2.0), NEG_OR_HUGE,
+                        st.just(np.float32(3)))
+    huge = st.lists(st.integers(2**17, 2**31 - 1), min_size=2, max_size=3).map(tuple)
+    return st.one_of(
+        JUNK.filter(lambda v: not isinstance(v, (list, tuple)) or v == [[1, [2]]]
+                    or v == (1, "a") or v == [None] or v == ({},)),
+        st.integers(-5, 5),
+        st.lists(st.one_of(st.integers(0, 4), element), min_size=1, max_size=4).filter(
+            lambda s: any(not isinstance(d, int) or d < 0 or d >= 2**31 for d in s)).map(
+            tuple),
+        huge,
+    )
+
+
+INVALID_FLOAT_DTYPES = st.sampled_from([np.int32, np.uint8, np.bool_, np.complex64, "int64",
+                                        "foo", object(), 3.5, "U5", np.int16])
+BAD_KEYS = st.one_of(  # key=None is valid: the global sequence
+    JUNK.filter(lambda v: v is not None),
+    st.sampled_from([np.array([1, 2], np.int32), np.array([1, 2], F32), np.zeros(2, np.uint64),
+                     np.zeros(3, np.uint32), np.zeros((1, 2), np.uint32), np.zeros((), np.uint32),
+                     np.zeros((2, 2), np.uint32), np.zeros(0, np.uint32), [0, 1], (0, 1), 5]),
+)
+BAD_BATCH_KEYS = st.sampled_from([np.array([1, 2], np.int32), np.zeros(3, np.uint32),
+                                  np.zeros((2, 3), np.uint32), np.zeros((), np.uint32),
+                                  np.zeros((4, 1), np.uint32), "key", [0, 1], 3.0])
+BAD_SCALAR_OR_ARRAY = st.one_of(
+    JUNK.filter(lambda v: not isinstance(v, (complex, float))),
+    st.sampled_from([np.zeros(5, F32), np.zeros((2, 4), F32)]),  # never broadcast to (3,)
+)
+
+
+def _valid():
+    """Valid calls, one per public function: (function, kwargs)."""
+    z3 = np.zeros(3, F32)
+    return {
+        "key": (kr.key, {"seed": 3}),
+        "seed": (kr.seed, {"seed": 3}),
+        "split": (kr.split, {"key": K, "num": 3}),
+        "bits": (kr.bits, {"shape": (3,), "width": 4, "key": K}),
+        "uniform": (kr.uniform, {"low": 0.0, "high": 1.0, "shape": (3,), "dtype": F32,
+                                 "key": K}),
+        "normal": (kr.normal, {"shape": (3,), "dtype": F32, "loc": 0.0, "scale": 1.0,
+                               "key": K}),
+        "truncated_normal": (kr.truncated_normal, {"lower": -1.0, "upper": 1.0, "shape": (3,),
+                                                   "dtype": F32, "key": K}),
+        "gumbel": (kr.gumbel, {"shape": (3,), "dtype": F32, "key": K}),
+        "laplace": (kr.laplace, {"shape": (3,), "dtype": F32, "loc": 0.0, "scale": 1.0,
+                                 "key": K}),
+        "bernoulli": (kr.bernoulli, {"p": 0.5, "shape": (3,), "key": K}),
+        "randint": (kr.randint, {"low": 0, "high": 5, "shape": (3,), "dtype": np.int32,
+                                 "key": K}),
+        "categorical": (kr.categorical, {"logits": np.zeros((2, 3), F32), "axis": -1,
+                                         "shape": (4, 2), "key": K}),
+        "permutation": (kr.permutation, {"x": z3, "axis": 0, "key": K}),
+        "multivariate_normal": (kr.multivariate_normal, {"mean": z3[:2],
+                                                         "cov": np.eye(2, dtype=F32),
+                                                         "shape": (3,), "dtype": F32,
+                                                         "key": K}),
+    }
+
+
+def _bad_values():
+    """For every public function, a strategy for each argument's invalid values."""
+    shapes = bad_shapes()
+    return {
+        "key": {"seed": st.one_of(JUNK, NEG_OR_HUGE.filter(lambda v: v < 0 or v >= 2**64),
+                                  st.floats(), st.just(np.float64(3)))},
+        "seed": {"seed": st.one_of(JUNK, st.integers(2**64, 2**80), st.integers(-(2**70), -1),
+                                   st.floats())},
+        "split": {"key": st.one_of(BAD_KEYS, st.none()),
+                  "num": st.one_of(JUNK, NEG_OR_HUGE, st.floats())},
+        "bits": {"shape": shapes, "width": st.one_of(JUNK, st.sampled_from(
+            [0, 3, 5, 8, -4, 4.0, "4"])), "key": BAD_BATCH_KEYS},
+        "uniform": {"low": BAD_SCALAR_OR_ARRAY, "high": BAD_SCALAR_OR_ARRAY, "shape": shapes,
+                    "dtype": st.one_of(INVALID_FLOAT_DTYPES, st.just(np.float64)),
+                    "key": BAD_KEYS},
+        "normal": {"shape": shapes, "dtype": INVALID_FLOAT_DTYPES.filter(
+            lambda d: d is not np.complex64), "loc": BAD_SCALAR_OR_ARRAY.filter(
+            lambda v: v is not None), "scale": BAD_SCALAR_OR_ARRAY.filter(
+            lambda v: v is not None), "key": BAD_KEYS},
+        "truncated_normal": {"lower": BAD_SCALAR_OR_ARRAY, "upper": BAD_SCALAR_OR_ARRAY,
+                             "shape": shapes.filter(lambda s: s is not None),
+                             "dtype": st.one_of(INVALID_FLOAT_DTYPES, st.just(np.float64)),
+                             "key": BAD_KEYS},
+        "gumbel": {"shape": shapes, "dtype": st.one_of(INVALID_FLOAT_DTYPES,
+                                                       st.just(np.float64)), "key": BAD_KEYS},
+        "laplace": {"shape": shapes, "dtype": INVALID_FLOAT_DTYPES,
+                    "loc": st.one_of(JUNK.filter(lambda v: not isinstance(v, (float, int))),
+                                     st.just(np.zeros(2, F32))),
+                    "scale": st.one_of(JUNK.filter(lambda v: not isinstance(v, (float, int))),
+                                       st.just(np.zeros(2, F32))),
+                    "key": BAD_KEYS},
+        "bernoulli": {"p": st.one_of(BAD_SCALAR_OR_ARRAY, st.sampled_from(
+            [1, True, 0, np.zeros(3, np.int32), 0.5 + 0j])),
+            "shape": shapes.filter(lambda s: s is not None), "key": BAD_KEYS},
+        "randint": {"low": BAD_SCALAR_OR_ARRAY, "high": BAD_SCALAR_OR_ARRAY, "shape": shapes,
+                    "dtype": st.sampled_from([F32, np.float16, np.complex64, np.float64, "foo",
+                                              object(), "U3"]), "key": BAD_KEYS},
+        "categorical": {"logits": st.one_of(JUNK, st.sampled_from(
+            [np.zeros((), F32), np.zeros((0,), F32), np.zeros((3, 0), F32)])),
+            "axis": st.one_of(JUNK, st.integers(2, 2**70), st.integers(-(2**70), -3),
+                              st.floats()),
+            "shape": st.one_of(shapes.filter(lambda s: s is not None),
+                               st.sampled_from([(4,), (2, 4), (3, 1)])),
+            "num_samples": st.one_of(JUNK.filter(lambda v: v is not None), NEG_OR_HUGE),
+            "key": BAD_KEYS},
+        "permutation": {"x": st.one_of(JUNK.filter(lambda v: not isinstance(v, np.ndarray)),
+                                       st.just(np.zeros((), F32)),
+                                       st.integers(-(2**70), -1), st.integers(2**31, 2**70),
+                                       st.floats()),
+                        "axis": st.one_of(JUNK, st.integers(1, 2**70),
+                                          st.integers(-(2**70), -2), st.floats()),
+                        "key": BAD_KEYS},
+        "multivariate_normal": {
+            "mean": st.one_of(JUNK, st.sampled_from([np.zeros((), F32), np.zeros(3, F32),
+                                                     np.zeros((4, 2), F32)])),
+            "cov": st.one_of(JUNK, st.sampled_from([np.zeros(2, F32), np.zeros((2, 3), F32),
+                                                    np.zeros((3, 3), F32),
+                                                    np.zeros((5, 2, 2), F32)])),
+            "shape": shapes, "dtype": st.sampled_from([np.float16, np.float64, np.int32, "foo",
+                                                       kr.bfloat16]),
+            "key": BAD_KEYS},
+    }
+
+
+_VALID = _valid()
+_BAD = _bad_values()
+_CASES = [(fn, arg) for fn, args in _BAD.items() for arg in args]
+
+
+def _call_bad(fn_name, arg, value):
+    fn, kwargs = _VALID[fn_name]
+    kwargs = dict(kwargs)
+    kwargs[arg] = value
+    if fn_name == "categorical" and arg == "num_samples":
+        kwargs.pop("shape")
+    t0 = time.perf_counter()
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            out = fn(**kwargs)
+    except EXPECTED as e:
+        if not isinstance(value, _BadArray):  # its own TypeError passes through
+            assert f"[{fn_name}]" in str(e), repr(e)
+        return e
+    finally:
+        assert time.perf_counter() - t0 < 5.0, "too slow: a hang or a huge allocation"
+    raise AssertionError(f"{fn_name}({arg}={value!r}) returned {type(out).__name__} instead of "
+                         "raising")
+
+
+@pytest.mark.parametrize(("fn_name", "arg"), _CASES, ids=[f"{f}-{a}" for f, a in _CASES])
+@settings(deadline=None, max_examples=25, suppress_health_check=[HealthCheck.too_slow,
+                                                                 HealthCheck.filter_too_much])
+@given(data=st.data())
+def test_fuzz_bad_argument(fn_name, arg, data):
+    """One bad argument, the rest valid: a clean, expected exception, quickly."""
+    value = data.draw(_BAD[fn_name][arg], label=arg)
+    _call_bad(fn_name, arg, value)
+
+
+@settings(deadline=None, max_examples=150, suppress_health_check=[HealthCheck.too_slow,
+                                                                  HealthCheck.filter_too_much])
+@given(data=st.data(), fn_name=st.sampled_from(sorted(_BAD)))
+def test_fuzz_several_bad_arguments(data, fn_name):
+    """Several bad arguments at once: still a clean, expected exception."""
+    fn, kwargs = _VALID[fn_name]
+    kwargs = dict(kwargs)
+    args = data.draw(st.lists(st.sampled_from(sorted(_BAD[fn_name])), min_size=1, unique=True))
+    for arg in args:
+        kwargs[arg] = data.draw(_BAD[fn_name][arg], label=arg)
+    if fn_name == "categorical" and "num_samples" in args:
+        kwargs.pop("shape", None)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            out = fn(**kwargs)
+    except EXPECTED:
+        return
+    raise AssertionError(f"{fn_name}({kwargs}) returned {type(out).__name__}")
+
+
+@pytest.mark.parametrize("fn_name", sorted(_VALID))
+def test_valid_baselines_run(fn_name):
+    """The fuzzers' baselines are valid, so each failure comes from the bad argument."""
+    fn, kwargs = _VALID[fn_name]
+    fn(**kwargs)

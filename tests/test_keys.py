@@ -1,0 +1,200 @@
+"""Keys, seeds and the per-thread global key sequence (spec §3), against MLX where it applies."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+import threading
+
+import numpy as np
+import pytest
+from conftest import REPO, mx, needs_mlx
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import keyrand as kr
+from keyrand._keys import next_key
+
+SEEDS = st.integers(0, 2**64 - 1)
+
+
+def _in_thread(fn):
+    """Run ``fn`` in a new thread; return its result or re-raise its exception."""
+    box = {}
+
+    def run():
+        try:
+            box["out"] = fn()
+        except BaseException as e:  # noqa: BLE001 - re-raised in the caller
+            box["err"] = e
+
+    t = threading.Thread(target=run)
+    t.start()
+    t.join()
+    if "err" in box:
+        raise box["err"]
+    return box["out"]
+
+
+def _draws():
+    """A few samplers without key=, as (name, keyrand call, MLX call)."""
+    return [
+        (lambda: kr.uniform(shape=(5,)), lambda: mx.random.uniform(shape=(5,))),
+        (lambda: kr.normal((3, 2)), lambda: mx.random.normal((3, 2))),
+        (lambda: kr.randint(0, 100, (4,)), lambda: mx.random.randint(0, 100, (4,))),
+        (lambda: kr.permutation(9), lambda: mx.random.permutation(9)),
+        (lambda: kr.bernoulli(0.3, (6,)), lambda: mx.random.bernoulli(0.3, (6,))),
+    ]
+
+
+@needs_mlx
+@settings(deadline=None, max_examples=40)
+@given(seed=SEEDS)
+def test_key_equals_mlx(seed):
+    assert np.array_equal(kr.key(seed), np.array(mx.random.key(seed)))
+    assert kr.key(seed).dtype == np.uint32
+
+
+def test_key_layout():
+    assert kr.key(2**40 + 12345).tolist() == [256, 12345]
+    assert kr.key(2**64 - 1).tolist() == [2**32 - 1, 2**32 - 1]
+
+
+@needs_mlx
+@pytest.mark.parametrize("bad", [-1, 2**64, 2**70, -(2**63), 1.0, 0.5, "1", None, [1], (1,), 1j,
+                                 np.float64(3.0), object()])
+def test_bad_seeds_raise_type_error(bad):
+    for fn in (kr.key, kr.seed):
+        with pytest.raises(TypeError, match=r"\[(key|seed)\] seed"):
+            fn(bad)
+    for fn in (mx.random.key, mx.random.seed):
+        with pytest.raises(TypeError):
+            fn(bad)
+
+
+@needs_mlx
+@settings(deadline=None, max_examples=10)
+@given(seed=SEEDS)
+def test_seeded_thread_equals_mlx(seed):
+    """A thread that seeds and draws gets MLX's numbers (MLX seeded in this thread)."""
+    mx.random.seed(seed)
+    want = [np.array(m()) for _, m in _draws()]
+    want_state = np.array(mx.random.state[0])
+
+    def work():
+        kr.seed(seed)
+        return [k() for k, _ in _draws()], kr.state()
+
+    got, state = _in_thread(work)
+    for g, w in zip(got, want, strict=True):
+        np.testing.assert_array_equal(g, w)
+    np.testing.assert_array_equal(state, want_state)
+
+
+def test_unseeded_threads_never_share_a_subkey():
+    """8 unseeded threads draw many subkeys each; no subkey appears twice (keyrand's guarantee)."""
+    n_threads, per_thread = 8, 4000
+    results: list[list[tuple[int, int]]] = [[] for _ in range(n_threads)]
+    start = threading.Barrier(n_threads)
+
+    def work(i):
+        start.wait()
+        results[i] = [tuple(next_key().tolist()) for _ in range(per_thread)]
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(n_threads)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    every = [k for r in results for k in r]
+    assert len(every) == n_threads * per_thread
+    assert len(set(every)) == len(every)
+
+
+def test_unseeded_threads_draw_different_numbers():
+    outs = [_in_thread(lambda: kr.uniform(shape=(8,))) for _ in range(4)]
+    assert len({o.tobytes() for o in outs}) == 4
+
+
+def test_seeding_one_thread_leaves_others_alone():
+    kr.seed(1234)
+    main_before = kr.state()
+    ready, seeded = threading.Event(), threading.Event()
+    box = {}
+
+    def other():
+        box["start"] = kr.state()
+        ready.set()
+        seeded.wait()
+        box["after"] = kr.state()
+        box["draw"] = kr.uniform(shape=(3,))
+
+    t = threading.Thread(target=other)
+    t.start()
+    ready.wait()
+    _in_thread(lambda: kr.seed(99))  # a third thread seeds itself
+    kr.seed(2024)  # and the main thread reseeds
+    seeded.set()
+    t.join()
+    assert np.array_equal(box["start"], box["after"])
+    assert np.array_equal(kr.state(), kr.key(2024))
+    assert not np.array_equal(main_before, kr.state())
+    # The other thread's draw came from its own state, not from either seed.
+    assert not np.array_equal(box["draw"], kr.uniform(shape=(3,), key=kr.split(kr.key(99))[1]))
+    assert not np.array_equal(box["draw"],
+                              kr.uniform(shape=(3,), key=kr.split(kr.key(2024))[1]))
+
+
+def test_seed_in_thread_is_reproducible_and_private():
+    def work(s):
+        kr.seed(s)
+        return [kr.normal((4,)) for _ in range(3)]
+
+    a = _in_thread(lambda: work(5))
+    b = _in_thread(lambda: work(5))
+    for x, y in zip(a, b, strict=True):
+        np.testing.assert_array_equal(x, y)
+    kr.seed(5)
+    mine = [kr.normal((4,)) for _ in range(3)]
+    for x, y in zip(a, mine, strict=True):
+        np.testing.assert_array_equal(x, y)
+
+
+def test_explicit_keys_do_not_touch_the_sequence():
+    kr.seed(8)
+    before = kr.state()
+    kr.uniform(shape=(3,), key=kr.key(1))
+    kr.split(kr.key(1), 5)
+    kr.key(3)
+    assert np.array_equal(before, kr.state())
+
+
+def test_threads_then_exit_returns_zero():
+    """Threaded use followed by interpreter exit exits cleanly (MLX prints 'terminate called')."""
+    code = textwrap.dedent("""
+        import threading
+        import keyrand as kr
+
+        def work(i):
+            if i % 2:
+                kr.seed(i)
+            for _ in range(20):
+                kr.uniform(shape=(1000,))
+                kr.normal((50,))
+                kr.permutation(100)
+
+        threads = [threading.Thread(target=work, args=(i,)) for i in range(8)]
+        for t in threads:
+            t.start()
+        for t in threads[:4]:
+            t.join()
+        print("done")
+    """)
+    env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=300, env=env)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "done"
+    assert "terminate" not in proc.stderr
