@@ -789,6 +789,16 @@ def truncated_normal(lower: object, upper: object, shape: Sequence[int] | None =
                         {"dtype": dtype}, checks)
 
 
+def _shape_only_checks(fn: str, dims: tuple[int, ...]):
+    """The checks of a sampler with no array parameters: non-negative ``dims``."""
+
+    def checks(s: dict) -> tuple:
+        check_nonnegative(dims, fn)
+        return dims, dims, math.prod(dims)
+
+    return checks
+
+
 def gumbel(shape: Sequence[int] = (), dtype: object = float32, key: object = None,
            stream: object = None, *, chunks: Chunks = "auto") -> da.Array:
     """Gumbel samples as a Dask array, equal to :func:`keyrand.gumbel`.
@@ -809,10 +819,7 @@ def gumbel(shape: Sequence[int] = (), dtype: object = float32, key: object = Non
     fn = "gumbel"
     dims = check_shape(shape, fn)
 
-    def checks(s: dict) -> tuple:
-        check_nonnegative(dims, fn)
-        return dims, dims, math.prod(dims)
-
+    checks = _shape_only_checks(fn, dims)
     return _elementwise(fn, key, stream, chunks, dims, {}, {"dtype": dtype}, checks)
 
 
@@ -839,10 +846,7 @@ def laplace(shape: Sequence[int] = (), dtype: object = float32, loc: float = 0.0
     fn = "laplace"
     dims = check_shape(shape, fn)
 
-    def checks(s: dict) -> tuple:
-        check_nonnegative(dims, fn)
-        return dims, dims, math.prod(dims)
-
+    checks = _shape_only_checks(fn, dims)
     return _elementwise(fn, key, stream, chunks, dims, {},
                         {"dtype": dtype, "loc": loc, "scale": scale}, checks)
 
