@@ -1,0 +1,7 @@
+"""``python -m keyrand``: the ``keyrand`` command."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())
