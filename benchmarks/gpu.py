@@ -88,15 +88,18 @@ def main():
         ("normal", tr.NORMAL, 0, (float(np.float32(np.sqrt(2))), 0.0, 0.0), np.float32),
     ]
     if args.sweep:
-        for bps in (8, 16, 32, 64):
-            _gpu.BLOCKS_PER_SM = bps
+        def sweep(setting: str) -> None:
             for label, kind, rd, params, dt in kernels:
                 out = cp.empty(n, dt)
                 s = timed(lambda out=out, kind=kind, rd=rd, params=params:
                           _gpu.fill(out, key, kind, rd, params), reps=reps)
-                print(f"  sweep blocks/SM={bps:3d} {label:8s} {s * 1e3:8.3f} ms "
+                print(f"  sweep {setting:22s} {label:8s} {s * 1e3:8.3f} ms "
                       f"{out.nbytes / s / 1e9:8.1f} GB/s", flush=True)
                 del out
+
+        for bps in (8, 16, 32, 64):
+            _gpu.BLOCKS_PER_SM = bps
+            sweep(f"blocks/SM={bps}")
         _gpu.BLOCKS_PER_SM = int(os.environ.get("KEYRAND_GPU_BLOCKS_PER_SM", "32"))
         base = _gpu.OPTIONS
         variants = {
@@ -106,13 +109,7 @@ def main():
         }
         for vname, opts in variants.items():
             _gpu.OPTIONS = opts
-            for label, kind, rd, params, dt in kernels:
-                out = cp.empty(n, dt)
-                s = timed(lambda out=out, kind=kind, rd=rd, params=params:
-                          _gpu.fill(out, key, kind, rd, params), reps=reps)
-                print(f"  sweep variant {vname:14s} {label:8s} {s * 1e3:8.3f} ms "
-                      f"{out.nbytes / s / 1e9:8.1f} GB/s", flush=True)
-                del out
+            sweep(f"variant {vname}")
         _gpu.OPTIONS = base
     for label, kind, rd, params, dt in kernels:
         out = cp.empty(n, dt)

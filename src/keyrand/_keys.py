@@ -20,7 +20,7 @@ import time
 
 import numpy as np
 
-from ._threefry import threefry2x32
+from ._threefry import hash_pairs, layout, threefry2x32
 
 _U64_MAX = (1 << 64) - 1
 #: Counter word that separates per-thread starting keys from ordinary draws ("thrd").
@@ -54,10 +54,15 @@ def key(seed: int) -> np.ndarray:
 
 
 def split2(k: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``split(k, 2)``: subkeys ``[a0, a1]`` and ``[b0, b1]``, ``(a_j, b_j) = T(k, (j, j+2))``."""
-    a0, b0 = threefry2x32(k[0], k[1], 0, 2)
-    a1, b1 = threefry2x32(k[0], k[1], 1, 3)
-    return np.array([a0, a1], np.uint32), np.array([b0, b1], np.uint32)
+    """``split(k, 2)``: the 4-word stream of ``k`` in MLX's layout, as two subkeys.
+
+    Words 0-1 (the first outputs of counter pairs (0, 2), (1, 3)) are subkey 0,
+    words 2-3 (their second outputs) subkey 1.
+    """
+    h, off = layout(4)
+    first, second = np.empty(h, np.uint32), np.empty(h, np.uint32)
+    hash_pairs(k[0], k[1], 0, h, off, first, second)
+    return first, second
 
 
 class _State(threading.local):

@@ -818,7 +818,6 @@ def gumbel(shape: Sequence[int] = (), dtype: object = float32, key: object = Non
     """
     fn = "gumbel"
     dims = check_shape(shape, fn)
-
     checks = _shape_only_checks(fn, dims)
     return _elementwise(fn, key, stream, chunks, dims, {}, {"dtype": dtype}, checks)
 
@@ -845,7 +844,6 @@ def laplace(shape: Sequence[int] = (), dtype: object = float32, loc: float = 0.0
     """
     fn = "laplace"
     dims = check_shape(shape, fn)
-
     checks = _shape_only_checks(fn, dims)
     return _elementwise(fn, key, stream, chunks, dims, {},
                         {"dtype": dtype, "loc": loc, "scale": scale}, checks)
