@@ -212,6 +212,8 @@ def _cases() -> list[Case]:
         {"loc": 0.5, "scale": 2.0}, lambda b: mx_laplace(b, f32, 0.5, 2.0), 3)
     add("gumbel_bf16", "gumbel", {"dtype": bfloat16}, {"dtype": bf16},
         lambda b: mx_gumbel(b, bf16), 3)
+    add("gumbel_f16", "gumbel", {"dtype": np.float16}, {"dtype": f16},
+        lambda b: mx_gumbel(b, f16), 3)
     add("normal_f16", "normal", {"dtype": np.float16}, {"dtype": f16},
         lambda b: mx_normal(b, f16), 3)
     return out

@@ -309,6 +309,50 @@ def test_loops_vectorize(name):
     assert re.search(r"v(mul|add|fmadd\w*|div)p[sd]\s+%[yz]mm", asm), f"{name} loop is scalar"
 
 
+POSITIVE_NORMAL = INPUTS[(INPUTS > 0) & np.isfinite(INPUTS) & (INPUTS >= np.float32(2.0**-126))]
+
+
+@njit
+def _logf_blocks(x, out, chunk):
+    # logf_block over x in chunks of ``chunk`` elements (sizes that are not multiples of 8).
+    idx = np.empty(chunk + 8, np.uint32)
+    invc = np.empty(chunk + 8, np.float64)
+    logc = np.empty(chunk + 8, np.float64)
+    for c in range(0, x.size, chunk):
+        m.logf_block(x[c:c + chunk], out[c:c + chunk], idx, invc, logc)
+
+
+@pytest.mark.parametrize("chunk", [1, 13, 256])
+def test_logf_block_equals_logf(chunk):
+    # logf_block's contract: equal to logf on positive normal finite float32.
+    x = POSITIVE_NORMAL
+    out = np.empty_like(x)
+    _logf_blocks(x, out, chunk)
+    assert_bits_equal(out, m.logf_array(x), x, f"logf_block (chunks of {chunk})")
+
+
+@pytest.mark.parametrize("permute", [True, False])
+def test_logf_table_lookup_paths(monkeypatch, permute):
+    # Both code paths of the bulk table lookup: register permutes (AVX-512F hosts) and
+    # element-wise loads from constant arrays (any host).
+    if permute and not m._PERMUTE_TABLES:
+        pytest.skip("Numba's target CPU has no AVX-512F")
+    monkeypatch.setattr(m, "_PERMUTE_TABLES", permute)
+
+    @njit
+    def lookup(idx, invc, logc):
+        for s in range(0, idx.size, 8):
+            m._logf_tables8(idx, invc, logc, s)
+
+    idx = RNG.integers(0, 16, 1 << 12).astype(np.uint32)
+    invc, logc = np.empty(idx.size), np.empty(idx.size)
+    lookup(idx, invc, logc)
+    np.testing.assert_array_equal(invc, m._LOG_INVC[idx])
+    np.testing.assert_array_equal(logc, m._LOG_LOGC[idx])
+    asm = lookup.inspect_asm(lookup.signatures[0])
+    assert bool(re.search(r"vperm[it]2pd", asm)) == permute
+
+
 def test_no_zero_division_errors_in_python_error_model():
     @njit  # default error_model="python": a bare `/` would raise ZeroDivisionError on 0/0
     def call(x):

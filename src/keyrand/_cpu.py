@@ -18,7 +18,7 @@ from numba import literally, njit, prange
 from numba.core.errors import NumbaIRAssumptionWarning
 
 from ._threefry import hash_pairs, layout, threefry2x32
-from ._transforms import INT_CODES, NUM_PARAMS, UINT32_VECTOR, apply, to_int
+from ._transforms import INT_CODES, NUM_PARAMS, UINT32_VECTOR, apply_block, to_int
 
 #: Counter pairs hashed per block; two uint32 buffers of this size stay in L1.
 BLOCK = 2048
@@ -31,8 +31,7 @@ def _map(dst, src, kind, rd, p):
     # The transform loop: the only place a transform is compiled into, once per (kind, rd).
     literally(kind)
     literally(rd)
-    for t in range(src.size):
-        dst[t] = apply(kind, rd, src[t], p)
+    apply_block(kind, rd, dst, src, p)
 
 
 @njit(cache=True)

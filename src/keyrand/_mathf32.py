@@ -48,6 +48,7 @@ __all__ = [
     "log1pf_array",
     "logf",
     "logf_array",
+    "logf_block",
     "mlx_erf",
     "mlx_erfinv",
     "mlx_exp",
@@ -116,6 +117,67 @@ def _bitcast_to_u32(typingctx, x):
         return builder.bitcast(args[0], ir.IntType(32))
 
     return types.uint32(x), codegen
+
+
+def _has_avx512f() -> bool:
+    """Whether Numba compiles for a CPU with AVX-512F (its target features)."""
+    from llvmlite import binding
+    from numba.core import config
+
+    features = config.CPU_FEATURES
+    if features is None:
+        features = binding.get_host_cpu_features().flatten()
+    return "+avx512f" in features.split(",")
+
+
+#: 16-entry float64 tables are read by register permutes (``vpermi2pd``) where possible.
+_PERMUTE_TABLES = _has_avx512f()
+
+
+@intrinsic
+def _logf_tables8(typingctx, idx, invc, logc, s):
+    """``invc[s+t], logc[s+t] = _LOG_INVC[idx[s+t]], _LOG_LOGC[idx[s+t]]`` for ``t < 8``.
+
+    With AVX-512F each table lives in two registers and one ``vpermi2pd`` looks
+    up eight entries (the index's low 4 bits); otherwise the eight entries are
+    loaded one by one from constant arrays. Arrays must be contiguous.
+    """
+    sig = types.void(idx, invc, logc, s)
+
+    def codegen(context, builder, signature, args):
+        i32, i64, f64 = ir.IntType(32), ir.IntType(64), ir.DoubleType()
+        v8i32, v8i64, v8f64 = ir.VectorType(i32, 8), ir.VectorType(i64, 8), ir.VectorType(f64, 8)
+        arrays = [context.make_array(t)(context, builder, a)
+                  for t, a in zip(signature.args[:3], args[:3], strict=True)]
+        start = args[3]
+        ptr = builder.gep(arrays[0].data, [start])
+        lanes = builder.zext(builder.load(builder.bitcast(ptr, v8i32.as_pointer()), align=4),
+                             v8i64)
+        lanes = builder.and_(lanes, ir.Constant(v8i64, [15] * 8))
+        for name, table, arr in (("keyrand.logf_invc", _LOG_INVC, arrays[1]),
+                                 ("keyrand.logf_logc", _LOG_LOGC, arrays[2])):
+            values = [ir.Constant(f64, float(v)) for v in table]
+            if _PERMUTE_TABLES:
+                fnty = ir.FunctionType(v8f64, (v8f64, v8i64, v8f64))
+                fn = cgutils.get_or_insert_function(
+                    builder.module, fnty, "llvm.x86.avx512.vpermi2var.pd.512")
+                got = builder.call(fn, (ir.Constant(v8f64, values[:8]), lanes,
+                                        ir.Constant(v8f64, values[8:])))
+            else:
+                const = ir.Constant(ir.ArrayType(f64, 16), values)
+                glob = builder.module.globals.get(name)
+                if glob is None:
+                    glob = cgutils.global_constant(builder.module, name, const)
+                got = ir.Constant(v8f64, ir.Undefined)
+                for t in range(8):
+                    lane = builder.extract_element(lanes, ir.Constant(i32, t))
+                    at = builder.gep(glob, [ir.Constant(i32, 0), lane])
+                    got = builder.insert_element(got, builder.load(at), ir.Constant(i32, t))
+            out = builder.bitcast(builder.gep(arr.data, [start]), v8f64.as_pointer())
+            builder.store(got, out, align=8)
+        return context.get_dummy_value()
+
+    return sig, codegen
 
 
 @intrinsic
@@ -188,6 +250,8 @@ _LN2 = float.fromhex("0x1.62e42fefa39efp-1")
 _LOG_A0 = float.fromhex("-0x1.00ea348b88334p-2")
 _LOG_A1 = float.fromhex("0x1.5575b0be00b6ap-2")
 _LOG_A2 = float.fromhex("-0x1.ffffef20a4123p-2")
+#: glibc's OFF: z = x / 2^k lies in [OFF, 2·OFF) as a bit pattern.
+_LOG_OFF = 0x3F330000
 _LOG_INVC = np.array(
     [
         float.fromhex(h)
@@ -305,6 +369,39 @@ def mlx_erfinv(a: np.float32) -> np.float32:
 
 
 @njit(cache=True, inline="always")
+def _logf_reduce(x):
+    # (bits of x, special?, bits the table method works on) of §7.5.
+    ix0 = as_u32(x)
+    # x < 2^-126 (including 0 and all negatives), +-inf or NaN
+    special = _U32(ix0 - 0x00800000) >= _U32(0x7F800000 - 0x00800000)
+    ix_sub = _U32(as_u32(x * _TWO23) - (23 << 23))  # subnormal: x·2^23, exponent minus 23
+    return ix0, special, ix_sub if special else ix0
+
+
+@njit(cache=True, inline="always")
+def _logf_index(ix):
+    # The table index i of the reduced bits ix: 4 mantissa bits of z (§7.5).
+    return (_U32(ix - _LOG_OFF) >> 19) & 15
+
+
+@njit(cache=True, inline="always")
+def _logf_core(ix, invc, logc):
+    # The table method for the bits ix of a positive normal float32, given the entries
+    # invc = 1/c_i and logc = log(c_i) of i = _logf_index(ix).
+    tmp = _U32(ix - _LOG_OFF)
+    k = _I32(tmp) >> 23  # arithmetic shift
+    iz = _U32(ix - (tmp & _U32(0x1FF << 23)))
+    z = _F64(as_f32(iz))
+    r = z * invc - 1.0
+    y0 = logc + _F64(k) * _LN2
+    r2 = r * r
+    y = _LOG_A1 * r + _LOG_A2
+    y = _LOG_A0 * r2 + y
+    y = y * r2 + (y0 + r)
+    return _F32(y)
+
+
+@njit(cache=True, inline="always")
 def logf(x: np.float32) -> np.float32:
     """Natural log of float32 ``x`` exactly as glibc ≥ 2.28 ``logf`` computes it (spec §7.5).
 
@@ -316,34 +413,41 @@ def logf(x: np.float32) -> np.float32:
 
     all in float64 with one final rounding to float32. Specials: ``±0 → −inf``,
     ``+inf → +inf``, ``x < 0`` and NaN give NaN (``(x − x)/(x − x)``, like
-    glibc), ``1 → +0``; positive subnormals are rescaled by ``2^23`` first.
+    glibc: ``x`` quieted, or the default NaN ``0xFFC00000``), ``1 → +0``;
+    positive subnormals are rescaled by ``2^23`` first.
     """
     x = _F32(x)
-    ix0 = as_u32(x)
-    # x < 2^-126 (including 0 and all negatives), +-inf or NaN
-    special = _U32(ix0 - 0x00800000) >= _U32(0x7F800000 - 0x00800000)
-    ix_sub = _U32(as_u32(x * _TWO23) - (23 << 23))  # subnormal: x·2^23, exponent minus 23
-    ix = ix_sub if special else ix0
-
-    tmp = _U32(ix - 0x3F330000)
-    i = (tmp >> 19) & 15
-    k = _I32(tmp) >> 23  # arithmetic shift
-    iz = _U32(ix - (tmp & _U32(0x1FF << 23)))
-    z = _F64(as_f32(iz))
-    r = z * _LOG_INVC[i] - 1.0
-    y0 = _LOG_LOGC[i] + _F64(k) * _LN2
-    r2 = r * r
-    y = _LOG_A1 * r + _LOG_A2
-    y = _LOG_A0 * r2 + y
-    y = y * r2 + (y0 + r)
-    res = _F32(y)
+    ix0, special, ix = _logf_reduce(x)
+    i = _logf_index(ix)
+    res = _logf_core(ix, _LOG_INVC[i], _LOG_LOGC[i])
 
     twice = _U32(ix0 << 1)
     invalid = special & ((ix0 >= _U32(0x80000000)) | (twice >= _U32(0xFF000000)))
-    sx = x - x
-    res = _fdiv_f32(sx, sx) if invalid else res  # glibc's (x - x) / (x - x)
+    # glibc returns (x - x) / (x - x): x quieted if x is a NaN, else x86's default NaN.
+    nan = as_f32(ix0 | _U32(0x00400000)) if x != x else as_f32(_U32(0xFFC00000))
+    res = nan if invalid else res
     res = x if ix0 == _U32(0x7F800000) else res
     return _NINF if twice == 0 else res
+
+
+@njit(cache=True)
+def logf_block(x, out, idx, invc, logc):
+    """``out[t] = logf(x[t])`` for float32 ``x`` that are positive normal numbers below +inf.
+
+    Other ``x`` give unspecified values: the caller replaces them. A vectorized
+    :func:`logf` gathers its two table entries per element; here the indices
+    are computed in one loop, the entries fetched eight at a time by register
+    permutes (:func:`_logf_tables8`), and the table method runs in a second
+    loop. ``idx`` (uint32), ``invc`` and ``logc`` (float64) are scratch arrays
+    of at least ``x.size`` rounded up to a multiple of 8.
+    """
+    n = x.size
+    for t in range(n):
+        idx[t] = _logf_index(as_u32(_F32(x[t])))
+    for s in range(0, n, 8):
+        _logf_tables8(idx, invc, logc, s)
+    for t in range(n):
+        out[t] = _logf_core(as_u32(_F32(x[t])), invc[t], logc[t])
 
 
 @njit(cache=True, inline="always")
