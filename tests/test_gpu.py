@@ -304,7 +304,7 @@ def test_fill_runs_matches_fill(case):
         (tr.UNIFORM, 1, (tr.UNIFORM_CLAMP[1], 1.0, 0.0), np.float32),
         (tr.BERNOULLI, 0, (0.3 * 4294967808.0,), np.bool_),
         (tr.LAPLACE64, 0, (2.0, 1.0, 1.0, 1.0), np.float64),
-        (_gpu._cuda.RANDINT_CLAMPED, 1, (20.0, -10.0, 5.0, 0.0, float(2**32 - 3), 2**32 - 1.0),
+        (tr.RANDINT_CLAMPED, 1, (20.0, -10.0, 5.0, 0.0, float(2**32 - 3), 2**32 - 1.0),
          np.int32),
     ][case]
     key = _key(61)

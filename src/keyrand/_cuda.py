@@ -71,8 +71,6 @@ def _log1pf_poly() -> str:
 UNIT_UNIFORM = 100
 #: bernoulli as an integer comparison of the word with a host-computed bound.
 BERNOULLI_INT = 101
-#: randint with its clamp to [low, high - 1] fused (scalar bounds).
-RANDINT_CLAMPED = 102
 
 _CODES = {
     "KR_BITS": tr.BITS,
@@ -93,7 +91,7 @@ _CODES = {
     "KR_UINT32_VECTOR": tr.UINT32_VECTOR,
     "KR_UNIT_UNIFORM": UNIT_UNIFORM,
     "KR_BERNOULLI_INT": BERNOULLI_INT,
-    "KR_RANDINT_CLAMPED": RANDINT_CLAMPED,
+    "KR_RANDINT_CLAMPED": tr.RANDINT_CLAMPED,
 }
 
 

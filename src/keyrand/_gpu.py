@@ -259,20 +259,6 @@ def _specialize(kind: int, rd: int, params: tuple) -> tuple:
     return kind, params, ()
 
 
-def randint_clamped(params: tuple, high_minus_one, low) -> tuple:
-    """``(kind, params)`` of randint with its clamp to [low, high - 1] fused into the kernel.
-
-    ``high_minus_one`` and ``low`` are 0-d NumPy arrays of the output dtype; their bit
-    patterns travel as four exact 32-bit halves.
-    """
-    halves = []
-    for v in (high_minus_one, low):
-        b = int(np.asarray(v).astype(np.uint64 if np.asarray(v).dtype.kind == "u" else np.int64)
-                .astype(np.uint64))
-        halves += [float(b & 0xFFFFFFFF), float(b >> 32)]
-    return _cuda.RANDINT_CLAMPED, (float(params[0]), float(params[1]), *halves)
-
-
 def _key_args(key) -> tuple:
     """``(k0, k1, keyp)``: a host key by value, a device key by pointer (no synchronisation)."""
     if is_device_array(key):

@@ -34,6 +34,7 @@ ERFINV_SYM = 9
 WORD_F64 = 10
 RANDINT = 11
 LAPLACE64 = 12
+RANDINT_CLAMPED = 13
 
 # Rounding codes.
 RD_F32 = 0
@@ -292,6 +293,41 @@ def _randint(rd, w, p):
     return to_int(rd, np.floor(_F32(_F32(p[0]) * u) + _F32(p[1])))
 
 
+@njit(cache=True, inline="always")
+def _pattern(low_half, high_half):
+    # The 64-bit pattern whose 32-bit halves are the (exact) float64 values given.
+    return (np.uint64(high_half) << np.uint64(32)) | np.uint64(low_half)
+
+
+@njit(cache=True, inline="always")
+def _randint_clamped_block(rd, dst, src, p):
+    # p = (range, low, then the bit patterns of high − 1 and low as 32-bit halves): randint,
+    # then max(min(r, high − 1), low) in dst's integer type, as NumPy's minimum/maximum.
+    bounds = np.empty(2, dst.dtype)
+    bounds[0] = _pattern(p[2], p[3])
+    bounds[1] = _pattern(p[4], p[5])
+    hi, lo = bounds[0], bounds[1]
+    for t in range(src.size):
+        dst[t] = _randint(rd, src[t], p)
+        r = dst[t]
+        r = r if r < hi else hi
+        dst[t] = r if r > lo else lo
+
+
+def randint_clamped_params(params: tuple, high_minus_one: np.ndarray, low: np.ndarray) -> tuple:
+    """RANDINT_CLAMPED's parameters: randint's ``(range, low)`` and the clamp bounds.
+
+    ``high_minus_one`` and ``low`` are 0-d arrays of the output integer dtype; their
+    64-bit two's-complement patterns travel as four exact 32-bit halves.
+    """
+    halves = []
+    for v in (high_minus_one, low):
+        v = np.asarray(v)
+        b = int(v.astype(np.uint64 if v.dtype.kind == "u" else np.int64).astype(np.uint64))
+        halves += [float(b & 0xFFFFFFFF), float(b >> 32)]
+    return (float(params[0]), float(params[1]), *halves)
+
+
 #: Transform code → implementation ``f(rd, word, params)``.
 TRANSFORMS = {
     BITS: _bits,
@@ -308,9 +344,10 @@ TRANSFORMS = {
     LAPLACE64: _laplace64,
     RANDINT: _randint,
 }
-#: Block forms of transforms (``f(rd, dst, src, params)``), equal to mapping ``TRANSFORMS``
-#: over ``src`` but faster; transforms not listed are mapped element by element.
-BLOCK_TRANSFORMS = {GUMBEL: _gumbel_block}
+#: Block forms ``f(rd, dst, src, params)`` that replace the element-by-element map: GUMBEL's
+#: gives the same values as ``TRANSFORMS[GUMBEL]``, faster; RANDINT_CLAMPED exists only in
+#: block form, because its clamp happens in the output dtype.
+BLOCK_TRANSFORMS = {GUMBEL: _gumbel_block, RANDINT_CLAMPED: _randint_clamped_block}
 #: Number of float64 parameters every transform receives (unused ones are 0).
 NUM_PARAMS = 6
 

@@ -747,10 +747,10 @@ def randint(low: object, high: object, shape: ShapeLike = (), dtype: object = np
 
     if _scalar(rng) and _scalar(lo32) and safe:
         params = (float(rng), float(lo32))
-        if call.on_gpu and _scalar(hm1_host) and _scalar(lo_host):
-            # The gpu kernel clamps in the same pass (no two more passes over the output).
-            kind, params = call.backend.randint_clamped(params, hm1_host, lo_host)
-            return call.fused(dims, kind, tr.INT_CODES[d], params, d, d)
+        if _scalar(hm1_host) and _scalar(lo_host):
+            # The kernel clamps in the same pass (no two more passes over the output).
+            params = tr.randint_clamped_params(params, hm1_host, lo_host)
+            return call.fused(dims, tr.RANDINT_CLAMPED, tr.INT_CODES[d], params, d, d)
         return call.fused(dims, tr.RANDINT, tr.INT_CODES[d], params, d, d, clamp)
     u = _unit(call, dims, float32)
     r = call.backend.convert_int(np.floor((call.on(rng) * u) + call.on(lo32)), d)
