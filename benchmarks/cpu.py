@@ -1,12 +1,12 @@
 """keyrand vs MLX (CPU), NumPy and JAX on this machine, in one run; prints ratios.
 
-Usage: python benchmarks/cpu.py [--sizes 20 24] [--repeat 5] [--quick]
+Usage: python benchmarks/cpu.py [--sizes 20 24] [--repeat 5]
 
-Each row times one operation at n elements (best of --repeat runs, after a
-warm-up) and prints how many times faster keyrand is than each peer
-(peer time / keyrand time; > 1 means keyrand is faster). It also times the
-first call in a fresh process with a warm Numba cache and the peak memory of
-a 2^26-element float32 draw.
+Each row times one operation at n elements (best of --repeat rounds, after a
+warm-up; a round calls every operation once) and prints how many times faster
+keyrand is than each peer (peer time / keyrand time; > 1 means keyrand is
+faster). It also times the first call in a fresh process with a warm Numba
+cache and the peak memory of a 2^26-element float32 draw.
 """
 
 from __future__ import annotations
@@ -36,13 +36,22 @@ except ImportError:
     jax = None
 
 
-def best_time(fn: Callable[[], object], repeat: int) -> float:
-    fn()
-    best = float("inf")
-    for _ in range(repeat):
-        start = time.perf_counter()
+def best_times(fns: dict[tuple[str, str], Callable[[], object]], repeat: int
+               ) -> dict[tuple[str, str], float]:
+    """Best time of each function over ``repeat`` interleaved rounds, after a warm-up call.
+
+    Each round calls every function once, so a passing slow spell of a shared
+    machine (a busy neighbour, the hypervisor) costs every row one round, not one
+    row all of its runs.
+    """
+    for fn in fns.values():
         fn()
-        best = min(best, time.perf_counter() - start)
+    best = dict.fromkeys(fns, float("inf"))
+    for _ in range(repeat):
+        for label, fn in fns.items():
+            start = time.perf_counter()
+            fn()
+            best[label] = min(best[label], time.perf_counter() - start)
     return best
 
 
@@ -158,17 +167,22 @@ def main() -> None:
     for log2n in args.sizes:
         n = 1 << log2n
         print(f"n = 2^{log2n}")
-        for name, ours, peers in rows(n):
-            t = best_time(ours, args.repeat)
-            cells = [f"{peer} {best_time(fn, args.repeat) / t:6.2f}x"
-                     for peer, fn in peers.items()]
+        table = rows(n)
+        best = best_times({(name, lib): fn for name, ours, peers in table
+                           for lib, fn in {"keyrand": ours, **peers}.items()}, args.repeat)
+        for name, _, peers in table:
+            t = best[name, "keyrand"]
+            cells = [f"{peer} {best[name, peer] / t:6.2f}x" for peer in peers]
             gbs = 4 * n / t / 1e9
             print(f"  {name:<24} {t * 1e3:8.2f} ms {gbs:6.2f} GB/s   " + "   ".join(cells))
         print()
-    for name, ours, peers in special_rows():
-        t = best_time(ours, max(1, args.repeat // 2))
-        cells = [f"{peer} {best_time(fn, max(1, args.repeat // 2)) / t:6.2f}x"
-                 for peer, fn in peers.items()]
+    table = special_rows()
+    best = best_times({(name, lib): fn for name, ours, peers in table
+                       for lib, fn in {"keyrand": ours, **peers}.items()},
+                      max(1, args.repeat // 2))
+    for name, _, peers in table:
+        t = best[name, "keyrand"]
+        cells = [f"{peer} {best[name, peer] / t:6.2f}x" for peer in peers]
         print(f"  {name:<24} {t * 1e3:8.2f} ms   " + "   ".join(cells))
     print(f"\nfirst call in a fresh process (warm Numba cache): {first_call_seconds():.3f} s")
     print(f"peak memory of uniform(2^26 float32): {peak_memory_ratio():.3f} x the output's bytes")
