@@ -20,7 +20,10 @@ neither raise ZeroDivisionError nor lose vectorization to the zero check.
 
 The array entry points (:func:`apply_f32` and the ``*_array`` / ``to_*``
 helpers) run one parallel Numba loop per operation, generated from a single
-definition with the operation code as a closure constant.
+definition with the operation code as a closure constant. :func:`logf_block`
+is ``logf`` over a block of positive normal floats with its table entries
+looked up in bulk (register permutes on AVX-512), for transforms dominated by
+logarithms.
 """
 
 from __future__ import annotations
