@@ -375,10 +375,12 @@ def _apply_literal(kind, rd, w, p):
 
 
 def apply_block(kind: int, rd: int, dst: np.ndarray, src: np.ndarray, p: tuple) -> None:
-    """``dst[t] = apply(kind, rd, src[t], p)`` for every ``t`` of the 1-d array ``src``.
+    """Map the 1-d word array ``src`` through transform ``kind`` into ``dst``.
 
-    The kernels' transform loop. In a kernel ``kind`` and ``rd`` must be
-    literals; transforms with a block form (``BLOCK_TRANSFORMS``) use it.
+    The kernels' transform loop: ``dst[t] = apply(kind, rd, src[t], p)``, or a
+    transform's block form (``BLOCK_TRANSFORMS``) where it has one. In a kernel
+    ``kind`` and ``rd`` must be literals. Called from Python it maps element
+    by element, so it serves only the transforms of ``TRANSFORMS``.
     """
     for t in range(src.size):
         dst[t] = apply(kind, rd, src[t], p)
