@@ -28,8 +28,7 @@ import cupy as cp  # noqa: E402
 import numpy as np  # noqa: E402
 
 import keyrand as kr  # noqa: E402
-from keyrand import _gpu  # noqa: E402
-from keyrand import _transforms as tr  # noqa: E402
+from keyrand import _codes, _gpu  # noqa: E402
 
 
 def _device_sync(_result=None):
@@ -83,9 +82,9 @@ def main():
     # -- keyrand, bare kernels (preallocated output), optionally sweeping the grid size
     key = kr.key(0)
     kernels = [
-        ("bits", tr.BITS, 0, (), np.uint32),
-        ("uniform", tr.UNIFORM, 0, (tr.ONE_MINUS_ULP, 1.0, 0.0), np.float32),
-        ("normal", tr.NORMAL, 0, (float(np.float32(np.sqrt(2))), 0.0, 0.0), np.float32),
+        ("bits", _codes.BITS, 0, (), np.uint32),
+        ("uniform", _codes.UNIFORM, 0, (_codes.ONE_MINUS_ULP, 1.0, 0.0), np.float32),
+        ("normal", _codes.NORMAL, 0, (float(np.float32(np.sqrt(2))), 0.0, 0.0), np.float32),
     ]
     if args.sweep:
         def sweep(setting: str) -> None:

@@ -296,15 +296,15 @@ def test_parity_2_27_elements(fn):
 @needs_gpu
 @pytest.mark.parametrize("case", range(6))
 def test_fill_runs_matches_fill(case):
-    from keyrand import _transforms as tr
+    from keyrand import _codes
 
     kind, rd, params, dtype = [
-        (tr.NORMAL, 0, (1.4142135, 0.0, 0.0), np.float32),
-        (tr.UNIFORM, 0, (tr.ONE_MINUS_ULP, 1.0, 0.0), np.float32),
-        (tr.UNIFORM, 1, (tr.UNIFORM_CLAMP[1], 1.0, 0.0), np.float32),
-        (tr.BERNOULLI, 0, (0.3 * 4294967808.0,), np.bool_),
-        (tr.LAPLACE64, 0, (2.0, 1.0, 1.0, 1.0), np.float64),
-        (tr.RANDINT_CLAMPED, 1, (20.0, -10.0, 5.0, 0.0, float(2**32 - 3), 2**32 - 1.0),
+        (_codes.NORMAL, 0, (1.4142135, 0.0, 0.0), np.float32),
+        (_codes.UNIFORM, 0, (_codes.ONE_MINUS_ULP, 1.0, 0.0), np.float32),
+        (_codes.UNIFORM, 1, (_codes.UNIFORM_CLAMP[1], 1.0, 0.0), np.float32),
+        (_codes.BERNOULLI, 0, (0.3 * 4294967808.0,), np.bool_),
+        (_codes.LAPLACE64, 0, (2.0, 1.0, 1.0, 1.0), np.float64),
+        (_codes.RANDINT_CLAMPED, 1, (20.0, -10.0, 5.0, 0.0, float(2**32 - 3), 2**32 - 1.0),
          np.int32),
     ][case]
     key = _key(61)

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ._threefry import MAX_WORDS
+from ._codes import MAX_WORDS
 
 _INT32_MAX = 2**31 - 1
 

@@ -17,8 +17,9 @@ import numpy as np
 from numba import literally, njit, prange
 from numba.core.errors import NumbaIRAssumptionWarning
 
+from ._codes import INT_CODES, NUM_PARAMS, UINT32_VECTOR
 from ._threefry import hash_pairs, layout, threefry2x32
-from ._transforms import INT_CODES, NUM_PARAMS, UINT32_VECTOR, apply_block, to_int
+from ._transforms import apply_block, to_int
 
 #: Counter pairs hashed per block; two uint32 buffers of this size stay in L1.
 BLOCK = 2048
@@ -114,7 +115,7 @@ def fill(out: np.ndarray, key: np.ndarray, kind: int, rd: int, params: tuple) ->
     Args:
         out: Flat, contiguous output; its size is the stream's word count ``W``.
         key: uint32 array of shape (2,).
-        kind: Transform code from :mod:`keyrand._transforms`.
+        kind: Transform code from :mod:`keyrand._codes`.
         rd: Rounding code (0 float32, 1 float16, 2 bfloat16) for narrow dtype arithmetic.
         params: Tuple of float64 transform parameters.
     """

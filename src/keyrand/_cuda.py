@@ -3,7 +3,7 @@
 
 Nothing here is a second copy of a table: the threefry round sequence is
 unrolled from :mod:`keyrand._threefry`'s ``ROTATIONS``/``PARITY``/``BLOCKS``,
-the transform and rounding codes come from :mod:`keyrand._transforms`, and
+the transform and rounding codes come from :mod:`keyrand._codes`, and
 every constant of MLX's erfinv, glibc's ``logf``/``log1pf`` and the float16
 rounding is printed (as an exact hexadecimal literal) from
 :mod:`keyrand._mathf32`. The device functions transliterate the Numba ones
@@ -21,9 +21,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import _codes
 from . import _mathf32 as m
 from . import _threefry as tf
-from . import _transforms as tr
 
 
 def _f32(x: object) -> str:
@@ -73,25 +73,25 @@ UNIT_UNIFORM = 100
 BERNOULLI_INT = 101
 
 _CODES = {
-    "KR_BITS": tr.BITS,
-    "KR_UNIFORM": tr.UNIFORM,
-    "KR_NORMAL": tr.NORMAL,
-    "KR_GUMBEL": tr.GUMBEL,
-    "KR_LAPLACE": tr.LAPLACE,
-    "KR_TRUNCATED_NORMAL": tr.TRUNCATED_NORMAL,
-    "KR_BERNOULLI": tr.BERNOULLI,
-    "KR_BERNOULLI64": tr.BERNOULLI64,
-    "KR_WORD_F32": tr.WORD_F32,
-    "KR_ERFINV_SYM": tr.ERFINV_SYM,
-    "KR_WORD_F64": tr.WORD_F64,
-    "KR_RANDINT": tr.RANDINT,
-    "KR_LAPLACE64": tr.LAPLACE64,
-    "KR_RD_F16": tr.RD_F16,
-    "KR_RD_BF16": tr.RD_BF16,
-    "KR_UINT32_VECTOR": tr.UINT32_VECTOR,
+    "KR_BITS": _codes.BITS,
+    "KR_UNIFORM": _codes.UNIFORM,
+    "KR_NORMAL": _codes.NORMAL,
+    "KR_GUMBEL": _codes.GUMBEL,
+    "KR_LAPLACE": _codes.LAPLACE,
+    "KR_TRUNCATED_NORMAL": _codes.TRUNCATED_NORMAL,
+    "KR_BERNOULLI": _codes.BERNOULLI,
+    "KR_BERNOULLI64": _codes.BERNOULLI64,
+    "KR_WORD_F32": _codes.WORD_F32,
+    "KR_ERFINV_SYM": _codes.ERFINV_SYM,
+    "KR_WORD_F64": _codes.WORD_F64,
+    "KR_RANDINT": _codes.RANDINT,
+    "KR_LAPLACE64": _codes.LAPLACE64,
+    "KR_RD_F16": _codes.RD_F16,
+    "KR_RD_BF16": _codes.RD_BF16,
+    "KR_UINT32_VECTOR": _codes.UINT32_VECTOR,
     "KR_UNIT_UNIFORM": UNIT_UNIFORM,
     "KR_BERNOULLI_INT": BERNOULLI_INT,
-    "KR_RANDINT_CLAMPED": tr.RANDINT_CLAMPED,
+    "KR_RANDINT_CLAMPED": _codes.RANDINT_CLAMPED,
 }
 
 
@@ -659,7 +659,7 @@ def source() -> str:
     """The complete CUDA C++ source of the GPU backend."""
     subs = {
         "@DEFINES@": _defines(),
-        "@NUM_PARAMS@": str(tr.NUM_PARAMS),
+        "@NUM_PARAMS@": str(_codes.NUM_PARAMS),
         "@PARITY@": f"0x{tf.PARITY:08X}",
         "@THREEFRY@": _threefry_body(),
         "@F16_OVERFLOW@": f"0x{m._F16_OVERFLOW:08X}",
@@ -678,9 +678,9 @@ def source() -> str:
         "@ERFINV_TAIL@": _horner_fma("p_tail", m._ERFINV_TAIL, "t"),
         "@ERFINV_CENTRAL@": _horner_fma("p_central", m._ERFINV_CENTRAL, "t"),
         "@ERFINV_SPLIT@": _f32(m._ERFINV_SPLIT),
-        "@ONE_MINUS_ULP@": _f32(tr.ONE_MINUS_ULP),
-        "@CLAMP_F16@": _f32(tr.UNIFORM_CLAMP[tr.RD_F16]),
-        "@CLAMP_BF16@": _f32(tr.UNIFORM_CLAMP[tr.RD_BF16]),
+        "@ONE_MINUS_ULP@": _f32(_codes.ONE_MINUS_ULP),
+        "@CLAMP_F16@": _f32(_codes.UNIFORM_CLAMP[_codes.RD_F16]),
+        "@CLAMP_BF16@": _f32(_codes.UNIFORM_CLAMP[_codes.RD_BF16]),
     }
     src = _TEMPLATE
     for k, v in subs.items():

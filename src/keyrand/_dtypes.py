@@ -5,6 +5,8 @@ from __future__ import annotations
 import ml_dtypes
 import numpy as np
 
+from ._codes import RD_BF16, RD_F16, RD_F32
+
 bfloat16 = np.dtype(ml_dtypes.bfloat16)
 float16 = np.dtype(np.float16)
 float32 = np.dtype(np.float32)
@@ -47,8 +49,8 @@ def is_numeric(dtype: np.dtype) -> bool:
 
 
 def rounding_code(dtype: np.dtype) -> int:
-    """Rounding code of :mod:`keyrand._transforms` for a float dtype (float64 → 0)."""
-    return {float16: 1, bfloat16: 2}.get(dtype, 0)
+    """Rounding code of :mod:`keyrand._codes` for a float dtype (float64 → 0)."""
+    return {float16: RD_F16, bfloat16: RD_BF16}.get(dtype, RD_F32)
 
 
 def to_narrow(x: np.ndarray, dtype: np.dtype) -> np.ndarray:

@@ -28,9 +28,16 @@ from collections.abc import Iterator
 import numpy as np
 
 from . import _cuda
-from . import _transforms as tr
+from ._codes import (
+    BERNOULLI,
+    BERNOULLI64,
+    INT_CODES,
+    NUM_PARAMS,
+    UINT32_VECTOR,
+    UNIFORM,
+    UNIFORM_CLAMP,
+)
 from ._dtypes import bfloat16, float16, float32, float64
-from ._transforms import INT_CODES, NUM_PARAMS, UINT32_VECTOR
 
 try:  # CuPy is an optional dependency (pip install keyrand[gpu]).
     import cupy
@@ -249,12 +256,12 @@ def _bernoulli_count(t: float, wide: bool) -> int:
 def _specialize(kind: int, rd: int, params: tuple) -> tuple:
     """GPU-only exact reformulations of a transform: ``(kind, params, fbits)``."""
     # uniform(0, 1) with the dtype's own clamp (§8.1), which the kernel knows from rd.
-    if (kind == tr.UNIFORM and len(params) == 3 and float(params[0]) == tr.UNIFORM_CLAMP.get(rd)
+    if (kind == UNIFORM and len(params) == 3 and float(params[0]) == UNIFORM_CLAMP.get(rd)
             and float(params[1]) == 1.0 and float(params[2]) == 0.0
             and math.copysign(1.0, float(params[2])) > 0):
         return _cuda.UNIT_UNIFORM, (params[0],), ()  # rnd(rnd(1·u) + 0) == rnd(u)
-    if kind in (tr.BERNOULLI, tr.BERNOULLI64):
-        count = _bernoulli_count(float(params[0]), kind == tr.BERNOULLI64)
+    if kind in (BERNOULLI, BERNOULLI64):
+        count = _bernoulli_count(float(params[0]), kind == BERNOULLI64)
         return _cuda.BERNOULLI_INT, (), (max(count, 1) - 1, int(count > 0))
     return kind, params, ()
 
@@ -283,7 +290,7 @@ def fill(out, key, kind: int, rd: int, params: tuple) -> None:
     Args:
         out: Flat, contiguous CuPy array on the current device; its size is the word count ``W``.
         key: uint32 key of shape (2,), NumPy (passed by value) or CuPy (read on the device).
-        kind: Transform code from :mod:`keyrand._transforms`.
+        kind: Transform code from :mod:`keyrand._codes`.
         rd: Rounding code (0 float32, 1 float16, 2 bfloat16), or randint's integer code.
         params: Tuple of float64 transform parameters.
     """

@@ -20,8 +20,6 @@ import time
 
 import numpy as np
 
-from ._threefry import hash_pairs, layout, threefry2x32
-
 _U64_MAX = (1 << 64) - 1
 #: Counter word that separates per-thread starting keys from ordinary draws ("thrd").
 _THREAD_TAG = 0x74687264
@@ -59,6 +57,8 @@ def split2(k: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     Words 0-1 (the first outputs of counter pairs (0, 2), (1, 3)) are subkey 0,
     words 2-3 (their second outputs) subkey 1.
     """
+    from ._threefry import hash_pairs, layout
+
     h, off = layout(4)
     first, second = np.empty(h, np.uint32), np.empty(h, np.uint32)
     hash_pairs(k[0], k[1], 0, h, off, first, second)
@@ -66,13 +66,20 @@ def split2(k: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 class _State(threading.local):
-    """The calling thread's state key, created on first use."""
+    """The calling thread's state key: None until ``seed`` sets it or a draw needs it."""
 
-    def __init__(self) -> None:
-        serial = next(_thread_serial)
+    key: np.ndarray | None = None
+
+
+def _current() -> np.ndarray:
+    """The calling thread's state key, made from the process's root key on first use."""
+    if _state.key is None:
+        from ._threefry import threefry2x32
+
         root = _process_root()
-        x0, x1 = threefry2x32(root[0], root[1], serial, _THREAD_TAG)
-        self.key = np.array([x0, x1], np.uint32)
+        x0, x1 = threefry2x32(root[0], root[1], next(_thread_serial), _THREAD_TAG)
+        _state.key = np.array([x0, x1], np.uint32)
+    return _state.key
 
 
 _thread_serial = itertools.count()
@@ -102,13 +109,13 @@ def seed(seed: int) -> None:
 
 def next_key() -> np.ndarray:
     """Take the next subkey of the calling thread's sequence: ``S, k = split(S)``."""
-    _state.key, sub = split2(_state.key)
+    _state.key, sub = split2(_current())
     return sub
 
 
 def state() -> np.ndarray:
     """A copy of the calling thread's current state key (MLX's ``random.state[0]``)."""
-    return _state.key.copy()
+    return _current().copy()
 
 
 def check_key(k: object, fn: str, batch: bool = False, device: bool = False) -> np.ndarray:

@@ -24,8 +24,6 @@ ROTATIONS = (13, 15, 26, 6, 17, 29, 16, 24)
 PARITY = 0x1BD11BDA
 #: Number of four-round blocks (5 × 4 = 20 rounds).
 BLOCKS = 5
-#: Largest number of 32-bit words one key can produce before MLX's counters wrap (§5.2).
-MAX_WORDS = 1 << 32
 
 _U32 = np.uint32
 
@@ -82,8 +80,3 @@ def hash_pairs(k0, k1, j0, n, off, first, second):
         x0, x1 = threefry2x32(k0, k1, c0, _U32(c0 + _U32(off)))
         first[t] = x0
         second[t] = x1
-
-
-def words_needed(num_elements: int, width: int) -> int:
-    """Number of 32-bit words behind ``num_elements`` values of ``width`` bytes (§5.1)."""
-    return (num_elements * width + 3) // 4

@@ -7,7 +7,8 @@ is rounded to float16 or bfloat16 (rounding code ``rd``) before the next one,
 so the float32 returned holds a value exactly representable in that dtype.
 
 These are the only definitions of the sampler arithmetic; every backend
-composes them.
+composes them. The transform and rounding codes are defined in
+:mod:`keyrand._codes`, which the samplers read without loading Numba.
 """
 
 from __future__ import annotations
@@ -18,43 +19,29 @@ import numpy as np
 from numba import errors, njit, types
 from numba.extending import overload
 
+from ._codes import (
+    BERNOULLI,
+    BERNOULLI64,
+    BITS,
+    ERFINV_SYM,
+    GUMBEL,
+    LAPLACE,
+    LAPLACE64,
+    NORMAL,
+    ONE_MINUS_ULP,
+    RANDINT,
+    RANDINT_CLAMPED,
+    RD_BF16,
+    RD_F16,
+    RD_F32,
+    TRUNCATED_NORMAL,
+    UINT32_VECTOR,
+    UNIFORM,
+    WORD_F32,
+    WORD_F64,
+)
 from ._mathf32 import log1pf, logf, logf_block, mlx_erfinv, round_bf16, round_f16
 
-# Transform codes.
-BITS = 0
-UNIFORM = 1
-NORMAL = 2
-GUMBEL = 3
-LAPLACE = 4
-TRUNCATED_NORMAL = 5
-BERNOULLI = 6
-BERNOULLI64 = 7
-WORD_F32 = 8
-ERFINV_SYM = 9
-WORD_F64 = 10
-RANDINT = 11
-LAPLACE64 = 12
-RANDINT_CLAMPED = 13
-
-# Rounding codes.
-RD_F32 = 0
-RD_F16 = 1
-RD_BF16 = 2
-
-#: Integer conversion codes for RANDINT (MLX's float32 → integer casts, §6.5).
-INT_CODES = {
-    np.dtype(np.int64): 0,
-    np.dtype(np.int32): 1,
-    np.dtype(np.int16): 2,
-    np.dtype(np.int8): 3,
-    np.dtype(np.uint64): 4,
-    np.dtype(np.uint32): 5,
-    np.dtype(np.uint16): 6,
-    np.dtype(np.uint8): 7,
-    np.dtype(np.bool_): 8,
-}
-#: uint32's vector conversion rule (§6.5).
-UINT32_VECTOR = 9
 _TWO63 = 2.0**63
 _TWO31 = 2.0**31
 _INT64_MIN = np.int64(-(2**63))
@@ -62,12 +49,8 @@ _INT64_MIN = np.int64(-(2**63))
 _F32 = np.float32
 #: float32(2^-32): f32(b) · 2^-32 is MLX's exact ``b / float32(2^32 - 1)`` (§8.1).
 _INV_2_32 = _F32(2.0**-32)
-#: Largest float32 below 1 (0x3F7FFFFF): U01's clamp and SYM's lower bound.
-ONE_MINUS_ULP = float(np.uint32(0x3F7FFFFF).view(np.float32))
 #: Elements per chunk of a block transform: its scratch arrays stay in L1 (a multiple of 8).
 BLOCK_CHUNK = 512
-#: U01's clamp for each rounding code (§8.1).
-UNIFORM_CLAMP = {RD_F32: ONE_MINUS_ULP, RD_F16: 0.99951171875, RD_BF16: 0.99609375}
 
 
 def rnd(rd: int, x: np.float32) -> np.float32:
@@ -348,8 +331,6 @@ TRANSFORMS = {
 #: gives the same values as ``TRANSFORMS[GUMBEL]``, faster; RANDINT_CLAMPED exists only in
 #: block form, because its clamp happens in the output dtype.
 BLOCK_TRANSFORMS = {GUMBEL: _gumbel_block, RANDINT_CLAMPED: _randint_clamped_block}
-#: Number of float64 parameters every transform receives (unused ones are 0).
-NUM_PARAMS = 6
 
 
 def apply(kind: int, rd: int, w: np.uint32, p: tuple) -> object:

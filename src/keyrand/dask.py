@@ -47,9 +47,9 @@ except ImportError as err:  # pragma: no cover - depends on the environment
 
 from . import _keys, samplers
 from ._checks import broadcast_shapes, check_nonnegative, check_shape, check_within, check_words
+from ._codes import words_needed
 from ._devices import Stream, resolve
 from ._dtypes import float32, promote, to_numpy
-from ._threefry import words_needed
 from .samplers import word_view
 
 __all__ = [

@@ -19,8 +19,7 @@ from collections.abc import Callable, Iterator, Sequence
 
 import numpy as np
 
-from . import _cpu
-from . import _transforms as tr
+from . import _codes
 from ._checks import (
     broadcast_shapes,
     check_int,
@@ -50,8 +49,6 @@ from ._dtypes import (
     to_numpy,
 )
 from ._keys import check_key, next_key
-from ._mathf32 import erf_array, erfinv_array, exp_array
-from ._threefry import words_needed
 
 ShapeLike = Sequence[int]
 _SQRT2 = math.sqrt(2.0)
@@ -189,12 +186,23 @@ class Plan:
 
 
 def _backend(st: Stream, fn: str):
+    # The backends load Numba or CuPy, so they are imported by the first draw, not by
+    # ``import keyrand``.
     if st.device.type is DeviceType.cpu:
+        from . import _cpu
+
         return _cpu
     from . import _gpu
 
     _gpu.require(st.device.index, fn)
     return _gpu
+
+
+def _cpu_math():
+    """:mod:`keyrand._mathf32`, MLX's float32 functions as Numba kernels, loaded on first use."""
+    from . import _mathf32
+
+    return _mathf32
 
 
 _scopes = threading.local()
@@ -235,13 +243,13 @@ def _scalar(a: np.ndarray) -> bool:
 
 
 def _clamp_of(dtype: np.dtype) -> float:
-    return tr.UNIFORM_CLAMP[rounding_code(dtype)]
+    return _codes.UNIFORM_CLAMP[rounding_code(dtype)]
 
 
 def _unit(call: _Call, shape: tuple[int, ...], dtype: np.dtype) -> np.ndarray:
     """``cast(min(U01, C_D), D)``: uniform(0, 1) in ``dtype`` (§8.1)."""
     params = (_clamp_of(dtype), 1.0, 0.0)
-    return Plan(call, shape, tr.UNIFORM, rounding_code(dtype), params, float32, dtype,
+    return Plan(call, shape, _codes.UNIFORM, rounding_code(dtype), params, float32, dtype,
                 None).run()
 
 
@@ -273,7 +281,7 @@ def _uniform_in(call: _Call, lo: np.ndarray, rng: np.ndarray, shape: tuple[int, 
     """``(range·U) + lo`` in ``d`` arithmetic, U = uniform(0, 1) in ``d`` (§8.1)."""
     if _scalar(rng) and _scalar(lo):
         params = (_clamp_of(d), float(rng), float(lo))
-        return call.fused(shape, tr.UNIFORM, rounding_code(d), params, float32, d)
+        return call.fused(shape, _codes.UNIFORM, rounding_code(d), params, float32, d)
     u = _unit(call, shape, d)
     return call.xp.broadcast_to(arith(np.add, arith(np.multiply, rng, u, d), lo, d),
                                 shape).copy()
@@ -311,15 +319,15 @@ def bits(shape: ShapeLike = (), width: int = 4, key: object = None,
     check_nonnegative(dims, fn)
     keys = check_key(call.key, fn, batch=True, device=call.on_gpu)
     num_bytes = _size(dims) * width
-    num_words = words_needed(_size(dims), width)
+    num_words = _codes.words_needed(_size(dims), width)
     check_words(num_words, fn)
     batch = keys.shape[:-1]
     if width == 4 and batch == ():
-        return call.fused(dims, tr.BITS, 0, (), np.uint32, np.uint32)
+        return call.fused(dims, _codes.BITS, 0, (), np.uint32, np.uint32)
     flat_keys = keys.reshape(-1, 2)
     words = call.xp.empty((flat_keys.shape[0], num_words), np.uint32)
     for row, k in zip(words, flat_keys, strict=True):
-        call.backend.fill(row, k, tr.BITS, 0, ())
+        call.backend.fill(row, k, _codes.BITS, 0, ())
     out = words.view(np.uint8)[:, :num_bytes]
     if num_bytes != 4 * num_words:
         out = call.xp.ascontiguousarray(out)
@@ -350,7 +358,7 @@ def split(key: object, num: int = 2, stream: object = None) -> np.ndarray:
         raise TypeError("[split] key must be a uint32 array of shape (2,), not None.")
     call = _Call("split", key, stream)
     check_nonnegative((num,), "split", "num")
-    flat = call.generate(2 * num, tr.BITS, 0, (), np.dtype(np.uint32))
+    flat = call.generate(2 * num, _codes.BITS, 0, (), np.dtype(np.uint32))
     return flat.reshape(num, 2)
 
 
@@ -444,8 +452,8 @@ def normal(shape: ShapeLike = (), dtype: object = float32, loc: object = None,
     if d != float64 and _scalar(c) and (loc_in is None or _scalar(loc_in)):
         has_loc = loc_in is not None
         params = (float(c), float(loc_in) if has_loc else 0.0, float(has_loc))
-        return call.fused(dims, tr.NORMAL, rounding_code(d), params, float32, d)
-    e = call.generate(_size(dims), tr.ERFINV_SYM, 0, (), float32).reshape(dims)
+        return call.fused(dims, _codes.NORMAL, rounding_code(d), params, float32, d)
+    e = call.generate(_size(dims), _codes.ERFINV_SYM, 0, (), float32).reshape(dims)
     z = arith(np.multiply, c, cast(e, d), d)
     if loc_in is not None:
         z = arith(np.add, cast(loc_in, d), z, d)
@@ -475,7 +483,7 @@ def _hinted(value: object, d: np.dtype, fn: str, name: str) -> np.ndarray:
 def _complex_normal(call: _Call, dims: tuple[int, ...], loc: np.ndarray | None,
                     scale: np.ndarray | None) -> np.ndarray:
     """complex64 normal (§8.3): ``loc + scale·(e[2i] + i·e[2i+1])``, products without fma."""
-    e = call.generate(2 * _size(dims), tr.ERFINV_SYM, 0, (), float32).reshape(dims + (2,))
+    e = call.generate(2 * _size(dims), _codes.ERFINV_SYM, 0, (), float32).reshape(dims + (2,))
     re, im = e[..., 0], e[..., 1]
     xp = call.xp
     if scale is not None:
@@ -540,10 +548,10 @@ def truncated_normal(lower: object, upper: object, shape: ShapeLike | None = Non
     check_nonnegative(dims, fn)
     if all(_scalar(x) for x in (a, rng, lo_b, hi_b)):
         params = (_clamp_of(d), float(rng), float(a), float(c), float(hi_b), float(lo_b))
-        return call.fused(dims, tr.TRUNCATED_NORMAL, rounding_code(d), params, float32, d)
+        return call.fused(dims, _codes.TRUNCATED_NORMAL, rounding_code(d), params, float32, d)
     x = _uniform_in(call, a, rng, dims, d)
     x32 = cast(x, np.float32)
-    e = call.backend.erfinv(x32) if call.on_gpu else erfinv_array(x32)
+    e = call.backend.erfinv(x32) if call.on_gpu else _cpu_math().erfinv_array(x32)
     y = arith(np.multiply, c, cast(e, d), d)
     hi_f, lo_f = call.on(hi_b.astype(np.float32)), call.on(lo_b.astype(np.float32))
     out = _mlx_max(_mlx_min(hi_f, cast(y, np.float32)), lo_f)
@@ -551,7 +559,7 @@ def truncated_normal(lower: object, upper: object, shape: ShapeLike | None = Non
 
 
 def _erf_d(x: np.ndarray, d: np.dtype) -> np.ndarray:
-    return cast(erf_array(np.asarray(x).astype(np.float32)), d)
+    return cast(_cpu_math().erf_array(np.asarray(x).astype(np.float32)), d)
 
 
 @_placed
@@ -579,7 +587,7 @@ def gumbel(shape: ShapeLike = (), dtype: object = float32, key: object = None,
     d = _float_dtype(d, fn, "can only generate gumbel numbers with real floating point type")
     _no_float64(d, fn)
     check_nonnegative(dims, fn)
-    return call.fused(dims, tr.GUMBEL, rounding_code(d), (_clamp_of(d),), float32, d)
+    return call.fused(dims, _codes.GUMBEL, rounding_code(d), (_clamp_of(d),), float32, d)
 
 
 @_placed
@@ -615,11 +623,11 @@ def laplace(shape: ShapeLike = (), dtype: object = float32, loc: float = 0.0,
     has_scale, has_loc = scale32 != 1, loc32 != 0
     if d == float64:
         params = (float(scale32), float(loc32), float(has_scale), float(has_loc))
-        return call.fused(dims, tr.LAPLACE64, 0, params, float64, float64)
+        return call.fused(dims, _codes.LAPLACE64, 0, params, float64, float64)
     scale_d = float(cast(scale32, d).astype(np.float32))
     loc_d = float(cast(loc32, d).astype(np.float32))
     params = (scale_d, loc_d, float(has_scale), float(has_loc))
-    return call.fused(dims, tr.LAPLACE, rounding_code(d), params, float32, d)
+    return call.fused(dims, _codes.LAPLACE, rounding_code(d), params, float32, d)
 
 
 def _plain_float(v: object, fn: str, name: str) -> np.float32:
@@ -687,9 +695,9 @@ def bernoulli(p: object = 0.5, shape: ShapeLike | None = None, key: object = Non
                          f"{dims}.")
     n = _size(dims)
     if _scalar(t):
-        kind = tr.BERNOULLI64 if wide else tr.BERNOULLI
+        kind = _codes.BERNOULLI64 if wide else _codes.BERNOULLI
         return call.fused(dims, kind, 0, (float(t),), np.bool_, np.bool_)
-    kind, dtype = (tr.WORD_F64, float64) if wide else (tr.WORD_F32, float32)
+    kind, dtype = (_codes.WORD_F64, float64) if wide else (_codes.WORD_F32, float32)
     return call.generate(n, kind, 0, (), dtype).reshape(dims) < call.on(t)
 
 
@@ -726,7 +734,7 @@ def randint(low: object, high: object, shape: ShapeLike = (), dtype: object = np
     call = _Call(fn, key, stream)
     lo_in = convert_scalar_or_array(low, fn, "low")
     hi_in = convert_scalar_or_array(high, fn, "high")
-    if d not in tr.INT_CODES:
+    if d not in _codes.INT_CODES:
         raise ValueError(f"[{fn}] dtype: randint only accepts integer dtypes and bool, got {d}.")
     check_nonnegative(dims, fn)
     lo32 = cast(lo_in, float32)
@@ -749,9 +757,11 @@ def randint(low: object, high: object, shape: ShapeLike = (), dtype: object = np
         params = (float(rng), float(lo32))
         if _scalar(hm1_host) and _scalar(lo_host):
             # The kernel clamps in the same pass (no two more passes over the output).
-            params = tr.randint_clamped_params(params, hm1_host, lo_host)
-            return call.fused(dims, tr.RANDINT_CLAMPED, tr.INT_CODES[d], params, d, d)
-        return call.fused(dims, tr.RANDINT, tr.INT_CODES[d], params, d, d, clamp)
+            from ._transforms import randint_clamped_params
+
+            params = randint_clamped_params(params, hm1_host, lo_host)
+            return call.fused(dims, _codes.RANDINT_CLAMPED, _codes.INT_CODES[d], params, d, d)
+        return call.fused(dims, _codes.RANDINT, _codes.INT_CODES[d], params, d, d, clamp)
     u = _unit(call, dims, float32)
     r = call.backend.convert_int(np.floor((call.on(rng) * u) + call.on(lo32)), d)
     return clamp(r.reshape(dims))
@@ -783,7 +793,9 @@ def _int_cast(x: np.ndarray, d: np.dtype) -> np.ndarray:
     src = np.array(x, float64 if x.dtype == float64 else np.float32, order="C")
     block = _UINT32_BLOCK.get(x.dtype, 4) if d == np.uint32 else 0
     out = np.empty(src.shape, d)
-    tr.to_int_array(src.reshape(-1), out.reshape(-1), tr.INT_CODES[d],
+    from ._transforms import to_int_array
+
+    to_int_array(src.reshape(-1), out.reshape(-1), _codes.INT_CODES[d],
                     src.size - src.size % block if block else 0)
     return out
 
@@ -877,7 +889,7 @@ def _categorical_icdf(call: _Call, x: np.ndarray, S: tuple[int, ...]) -> np.ndar
     if np.isinf(m):
         w = (x == m).astype(x.dtype)
     else:
-        w = exp_array((x - m).astype(np.float32)).astype(x.dtype)
+        w = _cpu_math().exp_array((x - m).astype(np.float32)).astype(x.dtype)
     acc = np.cumsum(w, dtype=w.dtype)
     cdf = np.concatenate([np.zeros(1, w.dtype), acc[:-1]])
     u = _unit(call, S, float32).astype(w.dtype) * acc[-1]
@@ -927,10 +939,10 @@ def permutation(x: object, axis: int = 0, key: object = None,
 
 
 def _argsort(call: _Call, n: int) -> np.ndarray:
-    words = call.generate(n, tr.BITS, 0, (), np.dtype(np.uint32))
+    words = call.generate(n, _codes.BITS, 0, (), np.dtype(np.uint32))
     if call.on_gpu:
         return call.xp.argsort(words).astype(np.uint32)
-    return _cpu.argsort_stable(words)
+    return call.backend.argsort_stable(words)
 
 
 @_placed
