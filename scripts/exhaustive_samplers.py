@@ -6,7 +6,7 @@ call gives the transform code, rounding/integer code and parameters, the words
 go through ``keyrand._cpu._map`` (the compiled transform loop every CPU kernel
 uses) and then through the plan's finishing step (narrowing to float16 /
 bfloat16, randint's clamp). MLX's side rebuilds the sampler from its bits with
-MLX's own ops, in the order of the spec's §8 (and of MLX's random.cpp), on the
+MLX's own ops, in the order of docs/algorithms.md §6 (and of MLX's random.cpp), on the
 same words. Results are compared bit for bit (NaN payloads included).
 
 The sweep is case-major: each case runs all its blocks before the next one
@@ -54,7 +54,7 @@ except ImportError:  # pragma: no cover - depends on the host
     sys.exit("mlx is not importable: install mlx[cpu]==0.32.4 to run this comparison")
 
 INF = math.inf
-#: MLX's uniform upper clamp per dtype (random.cpp get_upper, spec §8.1), as float32 values.
+#: MLX's uniform upper clamp per dtype (random.cpp get_upper, §6.1), as float32 values.
 _UPPER = {
     mx.float32: float(np.uint32(0x3F7FFFFF).view(np.float32)),
     mx.float16: float(np.uint16(0x3BFF).view(np.float16)),
@@ -66,13 +66,13 @@ _NP_OF = {mx.float32: np.float32, mx.float16: np.float16, mx.bfloat16: bfloat16,
 
 # ---------------------------------------------------------------------------------------------
 # MLX-side reconstructions: mx ops on a uint32 mx.array of words ``b``, as MLX builds each
-# sampler from ``bits`` (spec §8, MLX 0.32.4 random.cpp). Python scalars become arrays the way
-# MLX's Python binding converts them (§6.4): int → int32, float → float32.
+# sampler from ``bits`` (§6, MLX 0.32.4 random.cpp). Python scalars become arrays the way
+# MLX's Python binding converts them (§4.4): int → int32, float → float32.
 # ---------------------------------------------------------------------------------------------
 
 
 def mx_uniform(b: mx.array, low: mx.array, high: mx.array, dtype: mx.Dtype) -> mx.array:
-    """§8.1: ``range·astype(min(b / f32(2^32−1), upper), D) + lo`` with lo, range in D."""
+    """§6.1: ``range·astype(min(b / f32(2^32−1), upper), D) + lo`` with lo, range in D."""
     lo = low.astype(dtype)
     hi = high.astype(dtype)
     rng = mx.subtract(hi, lo)
@@ -82,14 +82,14 @@ def mx_uniform(b: mx.array, low: mx.array, high: mx.array, dtype: mx.Dtype) -> m
 
 
 def mx_sym(b: mx.array) -> mx.array:
-    """SYM: uniform(nextafter(−1, 0), 1, float32) (§8)."""
+    """SYM: uniform(nextafter(−1, 0), 1, float32) (§6)."""
     low = mx.array(float(np.nextafter(np.float32(-1.0), np.float32(0.0))), mx.float32)
     return mx_uniform(b, low, mx.array(1.0, mx.float32), mx.float32)
 
 
 def mx_normal(b: mx.array, dtype: mx.Dtype = mx.float32, loc: float | None = None,
               scale: float | None = None) -> mx.array:
-    """§8.2: ``loc + (√2·scale)·astype(erfinv(SYM), D)``."""
+    """§6.2: ``loc + (√2·scale)·astype(erfinv(SYM), D)``."""
     samples = mx_sym(b)
     applied = mx.array(math.sqrt(2.0), dtype)
     if scale is not None:
@@ -103,7 +103,7 @@ def mx_normal(b: mx.array, dtype: mx.Dtype = mx.float32, loc: float | None = Non
 
 def mx_truncated_normal(b: mx.array, lower: float, upper: float,
                         dtype: mx.Dtype = mx.float32) -> mx.array:
-    """§8.4: ``max(min(U, √2·erfinv(uniform(erf(L/√2), erf(U/√2)))), L)``."""
+    """§6.4: ``max(min(U, √2·erfinv(uniform(erf(L/√2), erf(U/√2)))), L)``."""
     sqrt2 = mx.array(math.sqrt(2.0), dtype)
     lower_t = mx.array(lower).astype(dtype)
     upper_t = mx.array(upper).astype(dtype)
@@ -115,14 +115,14 @@ def mx_truncated_normal(b: mx.array, lower: float, upper: float,
 
 
 def mx_gumbel(b: mx.array, dtype: mx.Dtype = mx.float32) -> mx.array:
-    """§8.5: ``−log(−log(uniform(0, 1, D)))``."""
+    """§6.5: ``−log(−log(uniform(0, 1, D)))``."""
     u = mx_uniform(b, mx.array(0.0, dtype), mx.array(1.0, dtype), dtype)
     return mx.negative(mx.log(mx.negative(mx.log(u))))
 
 
 def mx_laplace(b: mx.array, dtype: mx.Dtype = mx.float32, loc: float = 0.0,
                scale: float = 1.0) -> mx.array:
-    """§8.6: ``loc + scale·astype(sign(s)·log1p(−|s|), D)``, each step only when needed."""
+    """§6.6: ``loc + scale·astype(sign(s)·log1p(−|s|), D)``, each step only when needed."""
     s = mx_sym(b)
     v = mx.multiply(mx.sign(s), mx.log1p(mx.negative(mx.abs(s)))).astype(dtype)
     scale32, loc32 = np.float32(scale), np.float32(loc)
@@ -134,13 +134,13 @@ def mx_laplace(b: mx.array, dtype: mx.Dtype = mx.float32, loc: float = 0.0,
 
 
 def mx_bernoulli(b: mx.array, p: float) -> mx.array:
-    """§8.7: ``b < p·nextafter(f32(2^32−1), +inf)`` with float32 p (uint32 < float32 → float32)."""
+    """§6.7: ``b < p·nextafter(f32(2^32−1), +inf)`` with float32 p (uint32 < float32 → float32)."""
     upper = mx.array(float(np.uint32(0x4F800001).view(np.float32)), mx.float32)
     return mx.less(b, mx.multiply(mx.array(p), upper))
 
 
 def mx_randint(b: mx.array, low: int, high: int, dtype: mx.Dtype = mx.int32) -> mx.array:
-    """§8.8: ``max(min(astype(floor(uniform(low, high, f32)), D), astype(high−1, D)), low_D)``."""
+    """§6.8: ``max(min(astype(floor(uniform(low, high, f32)), D), astype(high−1, D)), low_D)``."""
     lo = mx.array(low)
     hi = mx.array(high)
     u = mx_uniform(b, lo, hi, mx.float32)

@@ -17,7 +17,7 @@ from keyrand import _transforms as tr
 
 
 def _reference_words(key: np.ndarray, total: int) -> np.ndarray:
-    """Spec §5.1 written out in Python with the scalar hash, as an independent layout check."""
+    """docs/algorithms.md §3.2 in Python with the scalar hash: an independent layout check."""
     h, off = total // 2, total // 2 + total % 2
     words = np.zeros(total, np.uint32)
     for j in range(h):
@@ -36,7 +36,7 @@ def test_paired_kernel_matches_the_spec_layout(total):
 
 
 def test_threefry_known_answers():
-    # Random123's published threefry2x32-20 vectors (spec §4).
+    # Random123's published threefry2x32-20 vectors (docs/algorithms.md §3.1).
     cases = [((0, 0), (0, 0), (0x6B200159, 0x99BA4EFE)),
              ((0xFFFFFFFF, 0xFFFFFFFF), (0xFFFFFFFF, 0xFFFFFFFF), (0x1CB996FC, 0xBB002BE7)),
              ((0x13198A2E, 0x03707344), (0x243F6A88, 0x85A308D3), (0xC4923A9C, 0x483DF7A0))]

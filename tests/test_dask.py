@@ -78,7 +78,7 @@ CASES = {
         "shape": s, "dtype": C64,
         "loc": (r.standard_normal(sub(s, r)) + 1j * r.standard_normal(sub(s, r))).astype(C64),
         "scale": f32(r, sub(s, r))}, s),
-    # loc broadcasts the output beyond ``shape``: samples repeat along those axes (§8.2).
+    # loc broadcasts the output beyond ``shape``: samples repeat along those axes (§6.2).
     "normal_broadcast": lambda s, r: ("normal", {"shape": sub(s, r), "loc": f32(r, s)}, s),
     "normal_bf16_broadcast": lambda s, r: ("normal", {"shape": sub(s, r), "dtype": BF16,
                                                       "scale": f32(r, s, 0.5, 2)}, s),
@@ -99,7 +99,7 @@ CASES = {
                                             "shape": s, "dtype": np.int8}, s),
     "randint_bool": lambda s, r: ("randint", {"low": 0, "high": 2, "shape": s,
                                               "dtype": np.bool_}, s),
-    # uint32's cast depends on the position in the whole draw (§6.5): out-of-range bounds.
+    # uint32's cast depends on the position in the whole draw (§4.5): out-of-range bounds.
     "randint_u32_wide": lambda s, r: ("randint", {"low": -2**33, "high": 2**33, "shape": s,
                                                   "dtype": np.uint32}, s),
     "randint_u32_int_arrays": lambda s, r: ("randint", {
@@ -287,7 +287,8 @@ def test_global_key_drawn_once_at_construction():
 
 
 def test_key_use_on_errors_matches_in_memory():
-    # A conversion TypeError uses no key; a later ValueError uses one (spec §3), as in memory.
+    # A conversion TypeError uses no key; a later ValueError uses one, as in memory
+    # (docs/algorithms.md §2.3).
     for call in (lambda m: m.uniform(shape=2), lambda m: m.uniform(shape=(-1,)),
                  lambda m: m.randint(0, 9, (3,), dtype=np.float32),
                  lambda m: m.categorical(np.zeros((3, 0)))):
@@ -324,7 +325,7 @@ def test_deterministic_names():
 def test_graph_of_2_to_32_elements_is_small_and_fast():
     k = kr.key(1)
     krd.normal((2,), key=k, chunks=1)  # compile the probe once
-    shape = (2**16, 2**16)  # 2**32 elements: the most one key covers (§5.2)
+    shape = (2**16, 2**16)  # 2**32 elements: the most one key covers (§3.3)
     t = time.perf_counter()
     x = krd.normal(shape, key=k, chunks=(2**8, -1))  # 256 blocks of 2**24
     build = time.perf_counter() - t

@@ -2,7 +2,7 @@
 
 Every test draws a full 64-bit seed, builds the same key in both libraries and
 compares raw bit patterns (bfloat16 through ``from_mlx``). multivariate_normal
-is compared within the tolerance of spec §8.11. The per-sampler counts of
+is compared within the tolerance of docs/algorithms.md §6.11. The per-sampler counts of
 cases and elements compared are printed at the end of the module (``-s``) and
 written as JSON to ``$KEYRAND_DIFF_REPORT`` when that variable is set.
 """
@@ -178,7 +178,7 @@ def sub_shape(draw, shape: tuple[int, ...]) -> tuple[int, ...]:
 
 @st.composite
 def enlarging_shape(draw, shape: tuple[int, ...]) -> tuple[int, ...]:
-    """A shape broadcast-compatible with ``shape`` that may make the result larger (§8.2)."""
+    """A shape broadcast-compatible with ``shape`` that may make the result larger (§6.2)."""
     base = draw(sub_shape(shape))
     base = tuple(draw(st.sampled_from([1, 2, 3])) if s == 1 and d == 1 else s
                  for s, d in zip(base, shape[len(shape) - len(base):], strict=True))
@@ -249,7 +249,7 @@ def test_key(seed):
 @settings(max_examples=ex(40), **SETTINGS)
 @given(seed=SEEDS, shape=shapes())
 def test_bits_width4_against_mlx(seed, shape):
-    """Width-4 bits are the words behind MLX's uniform and permutation (§5.3, §8.1, §8.10)."""
+    """Width-4 bits are the words behind MLX's uniform and permutation (§3.4, §6.1, §6.10)."""
     k, mk = keys(seed)
     b = kr.bits(shape, key=k)
     assert b.dtype == np.uint32 and b.shape == tuple(shape)
@@ -266,7 +266,7 @@ def test_bits_width4_against_mlx(seed, shape):
 @settings(max_examples=ex(40), **SETTINGS)
 @given(seed=SEEDS, shape=shapes(), width=st.sampled_from([1, 2]))
 def test_bits_narrow_widths_are_word_bytes(seed, shape, width):
-    """Width 1/2: the first size·width little-endian bytes of the W words (§5.1)."""
+    """Width 1/2: the first size·width little-endian bytes of the W words (§3.2)."""
     k = kr.key(seed)
     n = math.prod(shape)
     words = kr.bits((-(-n * width // 4),), key=k)
@@ -279,7 +279,7 @@ def test_bits_narrow_widths_are_word_bytes(seed, shape, width):
 @given(seed=SEEDS, batch=hnp.array_shapes(min_dims=1, max_dims=2, min_side=1, max_side=4),
        shape=shapes(max_elems=200), width=st.sampled_from([1, 2, 4]))
 def test_bits_batched_keys(seed, batch, shape, width):
-    """bits with keys (..., 2) stacks one block per key (§5.4)."""
+    """bits with keys (..., 2) stacks one block per key (§3.5)."""
     nk = math.prod(batch)
     ks = kr.split(kr.key(seed), nk)
     got = kr.bits(shape, width=width, key=ks.reshape(batch + (2,)))
@@ -533,7 +533,7 @@ def test_randint(dtype, seed, case):
                                     (-5, 2**32 + 2**31), (0, 2**40), (2**40, 0),
                                     (2**32 + 2**31, -5), (3e9, -3e9)])
 def test_randint_uint32_position_rule(n, bounds):
-    """uint32 with out-of-range bounds: vector rule for the first 4·⌊n/4⌋ elements (§6.5)."""
+    """uint32 with out-of-range bounds: vector rule for the first 4·⌊n/4⌋ elements (§4.5)."""
     k, mk = keys(99 + n)
     got = kr.randint(*bounds, (n,), np.uint32, key=k)
     check("randint", "uint32", got, mx.random.randint(*bounds, (n,), mx.uint32, key=mk))
@@ -561,7 +561,7 @@ def test_randint_float_bound_conversions(src, dtype):
 
 
 def test_randint_bool_high():
-    """high − 1 in bool arithmetic: False − True is True (§8.8 step 4)."""
+    """high − 1 in bool arithmetic: False − True is True (§6.8 step 4)."""
     for high in (False, True, np.array([False, True, False])):
         for dtype in INT_DTYPES:
             k, mk = keys(77)
@@ -761,7 +761,7 @@ def _step_strategy():
              lambda: R.multivariate_normal(mx.array(f32[:2]), mx.eye(2))),
         both("split (no key use)", lambda: kr.split(kr.key(1)), lambda: R.split(R.key(1))),
         SEEDS.map(lambda s: (f"seed({s})", lambda: kr.seed(s), lambda: R.seed(s))),
-        # Failures after the key is drawn (§3, §9): each uses up one key.
+        # Failures after the key is drawn (§2.3, §7): each uses up one key.
         both("uniform int dtype", lambda: kr.uniform(dtype=np.int32),
              lambda: R.uniform(dtype=mx.int32)),
         both("uniform float64", lambda: kr.uniform(dtype=F64), lambda: R.uniform(dtype=mx.float64)),
@@ -804,7 +804,7 @@ def _step_strategy():
 @settings(max_examples=ex(30), **SETTINGS)
 @given(seed=SEEDS, steps=st.lists(_step_strategy(), min_size=1, max_size=12))
 def test_global_sequence_replay(seed, steps):
-    """seed, then a mixed sequence without key=: same outputs, same errors, same state (§3)."""
+    """seed, then a mixed sequence without key=: same outputs, same errors, same state (§2.2)."""
     kr.seed(seed)
     mx.random.seed(seed)
     for name, kfn, mfn in steps:

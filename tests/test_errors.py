@@ -1,6 +1,6 @@
-"""Errors: the same exception classes as MLX 0.32.4 (spec §9), clear messages, no crashes.
+"""Errors: the same exception classes as MLX 0.32.4, clear messages, no crashes.
 
-``test_error_parity`` runs every row of §9's table in both libraries. The
+``test_error_parity`` runs every row of docs/algorithms.md §7 (its table) in both libraries. The
 fuzz tests throw random bad arguments at every public function and require a
 clean exception of an expected class, quickly, and never a silent result.
 """
@@ -311,7 +311,7 @@ def test_error_parity(row):
 @needs_mlx
 @pytest.mark.parametrize("row", PARITY, ids=[r[0] for r in PARITY])
 def test_error_key_consumption(row):
-    """A failing call without key= uses a global key exactly when MLX's does (§3, §9)."""
+    """A failing call without key= uses a global key exactly when MLX's does (§2.3, §7)."""
     _, kfn, mfn, _, _ = row
     kr.seed(11)
     mx.random.seed(11)
@@ -391,7 +391,7 @@ def _huge_calls(shape):
 @pytest.mark.parametrize("shape", HUGE, ids=str)
 @pytest.mark.parametrize("name", list(_huge_calls((1, 1))))
 def test_counter_range_refused_before_allocating(name, shape):
-    """More than 2**32 words per key: ValueError at once, before any large allocation (§5.2)."""
+    """More than 2**32 words per key: ValueError at once, before any large allocation (§3.3)."""
     call = _huge_calls(shape)[name]
     tracemalloc.start()
     t0 = time.perf_counter()

@@ -1,4 +1,7 @@
-"""Keys, seeds and the per-thread global key sequence (spec §3), against MLX where it applies."""
+"""Keys, seeds and the per-thread global key sequence, against MLX where it applies.
+
+See docs/algorithms.md §2.
+"""
 
 from __future__ import annotations
 

@@ -117,7 +117,7 @@ INPUTS = f32(np.concatenate([EDGES, RANDOM]))
 
 
 def test_t_half_case_is_unreachable_from_float32_x():
-    # §7.2 evaluates t + 0.5 in float64 because f32(0.49999997 + 0.5) = 1 would give n = 1.
+    # §5.2 evaluates t + 0.5 in float64 because f32(0.49999997 + 0.5) = 1 would give n = 1.
     # No float32 x has f32(x·log2 e) = 0.49999997 (the products skip it), so the edge set
     # holds its neighbours instead; this documents why a float32 sum would also pass.
     assert np.float32(np.float32(0.49999997) + np.float32(0.5)) == 1.0
@@ -199,7 +199,7 @@ def _fma_loop(a, b, c, out):
 
 
 def fma_round_to_odd(a, b, c) -> np.ndarray:
-    """Exact fma oracle (spec §7.1): exact float64 product, round-to-odd sum, one RNE rounding."""
+    """Exact fma oracle (docs/algorithms.md §5.1): exact product, round-to-odd sum, one rounding."""
     c64 = c.astype(np.float64)
     with np.errstate(invalid="ignore", over="ignore"):
         p = a.astype(np.float64) * b.astype(np.float64)

@@ -2,7 +2,7 @@
 
 Bit-exactness against MLX is checked elsewhere (``test_golden.py``); these tests
 ask a different question: do the numbers follow the distribution each sampler
-claims (spec §8, with the deliberate deviations of §11)?
+claims (docs/algorithms.md §6, with the deliberate deviations of §8)?
 
 Every test draws ``N = 10**6`` values (``10**5`` for multivariate_normal) from a
 handful of fixed keys, computes one p-value per key (or per independent
@@ -16,7 +16,7 @@ KS sees the bulk of a distribution but hardly its tails, so normal, laplace and
 gumbel also get a chi-square over bins reaching ~4.5σ (counts pooled over the
 keys). Correlation checks also assert the plain bound |r| < 6/√n.
 
-MLX quirks that the targets account for (spec §8, §11):
+MLX quirks that the targets account for (docs/algorithms.md §6, §8):
 
 * normal is truncated at |x| ≈ 5.42 (mass ≈ 6e-8: invisible to these tests);
 * complex64 normal has variance 1/2 per part and no √2 factor;
@@ -216,7 +216,7 @@ def test_normal_ks(dtype):
     for k in _keys(f"normal-{np.dtype(dtype).name}"):
         x = kr.normal((N,), dtype=dtype, key=k)
         assert x.dtype == dtype
-        assert np.abs(x).max() < 5.42  # spec §11.3: MLX's normal is truncated at 5.419983
+        assert np.abs(x).max() < 5.42  # §8.3: MLX's normal is truncated at 5.419983
         pvals.append(_ks(x, st.norm()))
         draws.append(x)
     _check(pvals, f"normal {np.dtype(dtype).name}")
@@ -224,7 +224,7 @@ def test_normal_ks(dtype):
 
 
 def test_normal_complex64_parts():
-    """complex64 normal: real and imaginary parts independent N(0, 1/2) (spec §8.3)."""
+    """complex64 normal: real and imaginary parts independent N(0, 1/2) (§6.3)."""
     ref = st.norm(scale=math.sqrt(0.5))
     pvals = []
     for k in _keys("normal-complex64"):
@@ -304,7 +304,7 @@ def test_truncated_normal_ks(lower, upper):
     _check(pvals, f"truncated_normal({lower}, {upper})")
 
 
-@pytest.mark.xfail(strict=True, reason="spec §11.4: float32 erf/erfinv leave ~11 distinct values "
+@pytest.mark.xfail(strict=True, reason="§8.4: float32 erf/erfinv leave ~11 distinct values "
                    "in truncated_normal(5, 6); kept for MLX bit-compatibility")
 def test_truncated_normal_far_tail_ks():
     ref = _TruncNorm(5.0, 6.0)
@@ -340,7 +340,7 @@ def test_laplace_ks(dtype, loc, scale):
     for k in _keys(f"laplace-{np.dtype(dtype).name}{loc},{scale}"):
         x = kr.laplace((N,), dtype=dtype, loc=loc, scale=scale, key=k)
         assert x.dtype == dtype
-        assert np.all(np.abs(x - loc) <= 16.64 * scale)  # spec §11.3: truncated at 16.635532
+        assert np.all(np.abs(x - loc) <= 16.64 * scale)  # §8.3: truncated at 16.635532
         pvals.append(_ks(x, st.laplace(loc=loc, scale=scale)))
         draws.append((x - loc) / scale)
     _check(pvals, what)
@@ -575,7 +575,7 @@ def test_split_subkeys_uncorrelated(num):
 
 
 def test_stream_internal_correlations():
-    """Within one stream: the two words of each threefry call (element j and j + N/2, §5.1)
+    """Within one stream: the two words of each threefry call (element j and j + N/2, §3.2)
     and neighbouring elements are uncorrelated."""
     h = N // 2
     bound = 6 / math.sqrt(h)

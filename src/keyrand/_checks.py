@@ -1,4 +1,7 @@
-"""Argument checks shared by every public function, with MLX's exception classes (spec §9)."""
+"""Argument checks shared by every public function, with MLX's exception classes.
+
+See docs/algorithms.md §7.
+"""
 
 from __future__ import annotations
 

@@ -174,7 +174,10 @@ def _converter(code: int):
 
 
 def convert_int(x: np.ndarray, dtype: np.dtype) -> np.ndarray:
-    """MLX's float32 → integer ``astype`` of a contiguous array (§6.5), uint32's rule included."""
+    """MLX's float32 → integer ``astype`` of a contiguous array, uint32's rule included.
+
+    See docs/algorithms.md §4.5.
+    """
     x = np.ascontiguousarray(x, np.float32)
     out = np.empty(x.shape, dtype)
     flat_in, flat_out = x.reshape(-1), out.reshape(-1)

@@ -9,7 +9,7 @@ rounding is printed (as an exact hexadecimal literal) from
 :mod:`keyrand._mathf32`. The device functions transliterate the Numba ones
 operation by operation; the source is compiled with ``--fmad=false`` and no
 fast-math, so every ``a*b + c`` is two rounded operations and ``__fmaf_rn``
-appears exactly where the spec (§7) has an fma.
+appears exactly where docs/algorithms.md §5 has an fma.
 
 NaN bit patterns: x86 arithmetic returns the first NaN operand (quieted) or,
 for an invalid operation, the "default NaN" ``0xFFC00000``; CUDA returns
@@ -37,7 +37,7 @@ def _f64(x: object) -> str:
 
 
 def _threefry_body() -> str:
-    """The 20 rounds and key injections, unrolled (spec §4)."""
+    """The 20 rounds and key injections, unrolled (docs/algorithms.md §3.1)."""
     lines = []
     for i in range(tf.BLOCKS):
         for r in range(4):
@@ -48,7 +48,7 @@ def _threefry_body() -> str:
 
 
 def _horner_fma(name: str, coeffs: tuple, x: str) -> str:
-    """``p = c0; p = fma(p, x, c_i)…`` with exact constants (spec §7.4)."""
+    """``p = c0; p = fma(p, x, c_i)…`` with exact constants (docs/algorithms.md §5.4)."""
     out = [f"    float {name} = {_f32(coeffs[0])};"]
     out += [f"    {name} = __fmaf_rn({name}, {x}, {_f32(c)});" for c in coeffs[1:]]
     return "\n".join(out)
@@ -59,7 +59,7 @@ def _table(values) -> str:
 
 
 def _log1pf_poly() -> str:
-    """``r = Lp7; r = Lp_j + z·r …; r = z·r`` (fdlibm order, spec §7.6)."""
+    """``r = Lp7; r = Lp_j + z·r …; r = z·r`` (fdlibm order, docs/algorithms.md §5.6)."""
     out = [f"    float r = {_f32(m._LP[0])};"]
     out += [f"    r = {_f32(c)} + z * r;" for c in m._LP[1:]]
     out.append("    r = z * r;")
@@ -109,7 +109,7 @@ typedef long long kr_i64;
 
 #define KR_NUM_PARAMS @NUM_PARAMS@
 
-// ---------------------------------------------------------------- threefry (spec §4)
+// ---------------------------------------------------------------- threefry (docs/algorithms.md §3.1)
 __device__ __forceinline__ void kr_threefry(kr_u32 k0, kr_u32 k1, kr_u32 c0, kr_u32 c1, kr_u32 &o0, kr_u32 &o1) {
     const kr_u32 ks[3] = {k0, k1, k0 ^ k1 ^ @PARITY@u};
     kr_u32 x0 = c0 + k0;
@@ -138,7 +138,7 @@ template <typename F> __device__ __forceinline__ F kr_x86_sub(F a, F b) { return
 template <typename F> __device__ __forceinline__ F kr_x86_mul(F a, F b) { return kr_nan2<F>(a * b, a, b); }
 template <typename F> __device__ __forceinline__ F kr_x86_div(F a, F b) { return kr_nan2<F>(a / b, a, b); }
 
-// ---------------------------------------------------------------- float16 / bfloat16 (spec §6.2)
+// ---------------------------------------------------------------- float16 / bfloat16 (docs/algorithms.md §4.2)
 __device__ __forceinline__ kr_u32 kr_f16_magnitude_bits(float x) {
     const kr_u32 ax = __float_as_uint(x) & 0x7FFFFFFFu;
     const kr_u32 rn = (ax + 0x0FFFu + ((ax >> 13) & 1u)) & 0xFFFFE000u;
@@ -186,7 +186,7 @@ template <int RD> __device__ __forceinline__ float kr_rnd(float x) {
     else return x;
 }
 
-// ---------------------------------------------------------------- glibc logf (spec §7.5)
+// ---------------------------------------------------------------- glibc logf (docs/algorithms.md §5.5)
 // Global memory read through the read-only cache: the index diverges across a warp,
 // which constant memory would serialize.
 __device__ const double kr_log_invc[16] = {@LOG_INVC@};
@@ -201,7 +201,7 @@ __device__ __forceinline__ double kr_pos_f32_to_double(kr_u32 iz) {
     return __hiloint2double((int)((iz >> 3) + (896u << 20)), (int)(iz << 29));
 }
 
-// The table method of §7.5 for the bit pattern ix of a positive normal x (after the
+// The table method of §5.5 for the bit pattern ix of a positive normal x (after the
 // subnormal rescaling), in float64 with one final rounding.
 __device__ __forceinline__ float kr_logf_core(kr_u32 ix) {
     const kr_u32 tmp = ix - 0x3F330000u;
@@ -235,7 +235,7 @@ __device__ __forceinline__ float kr_logf(float x) {
     return kr_nan1<float>(res, x);
 }
 
-// ---------------------------------------------------------------- glibc log1pf (spec §7.6)
+// ---------------------------------------------------------------- glibc log1pf (docs/algorithms.md §5.6)
 __device__ __forceinline__ float kr_log1pf(float x) {
     const kr_u32 ux = __float_as_uint(x);
     const int hx = (int)ux;
@@ -356,7 +356,7 @@ __device__ __forceinline__ double kr_log1p64(double x) {
     return __fma_rn(dk, ln2_hi, -((hfsq - (sr + __fma_rn(dk, ln2_lo, c))) - f));
 }
 
-// ---------------------------------------------------------------- MLX erfinv (spec §7.4)
+// ---------------------------------------------------------------- MLX erfinv (docs/algorithms.md §5.4)
 // POS: |a| <= 0.99999994 (SYM's range), so 1 - a^2 is a positive normal and nothing is NaN.
 // The tail polynomial (|t| > 6.125, |a| > 0.9989, 0.1% of draws) is only evaluated by the
 // warps that need it (measured 13% faster on an H100 than evaluating both and selecting,
@@ -384,7 +384,7 @@ template <bool POS> __device__ __forceinline__ float kr_erfinv_t(float a) {
 }
 __device__ __forceinline__ float kr_erfinv(float a) { return kr_erfinv_t<false>(a); }
 
-// ---------------------------------------------------------------- float32 -> integer (spec §6.5)
+// ---------------------------------------------------------------- float32 -> integer (docs/algorithms.md §4.5)
 // Comparisons of a float32 with ±2^63, ±2^31 are exact in float32, and so are the
 // subtractions x - 2^63 (x in [2^63, 2^64)) and x - 2^31 (x in [2^31, 2^32)) where their
 // results are used, so no float64 is needed.
@@ -406,7 +406,7 @@ __device__ __forceinline__ kr_i64 kr_to_int(int code, float x) {
     }
 }
 
-// ---------------------------------------------------------------- transforms (spec §8)
+// ---------------------------------------------------------------- transforms (docs/algorithms.md §6)
 struct KrParams {
     float f[KR_NUM_PARAMS];   // float32(p_i), bit patterns from the host (cvtsd2ss)
     double d[KR_NUM_PARAMS];  // p_i as float64
@@ -473,7 +473,7 @@ __device__ __forceinline__ auto kr_apply(kr_u32 w, const KrParams &p) {
         return kr_to_int(RD, floorf(p.f[0] * u + p.f[1]));  // NaN payloads do not matter here
     } else if constexpr (KIND == KR_UNIT_UNIFORM) {
         // uniform with range 1 and low +0: rnd(rnd(1·u) + 0) is rnd(u) exactly; the clamp
-        // is the dtype's own (§8.1), known here from RD.
+        // is the dtype's own (§6.1), known here from RD.
         if constexpr (RD == KR_RD_F16) return kr_round_f16(kr_u01(w, @CLAMP_F16@));
         else if constexpr (RD == KR_RD_BF16) return kr_round_bf16(kr_u01(w, @CLAMP_BF16@));
         else return kr_u01_f32(w);
@@ -512,7 +512,7 @@ template <typename T> struct alignas(4 * sizeof(T)) KrVec4 { T v[4]; };
     if constexpr (KIND == KR_RANDINT_CLAMPED) { \
         p.hi = (kr_u64)d2 | ((kr_u64)d3 << 32); p.lo = (kr_u64)d4 | ((kr_u64)d5 << 32); }
 
-// Every word of a W-word stream (spec §5.1): h = W/2 pairs (j, j + off), off = h + W%2.
+// Every word of a W-word stream (docs/algorithms.md §3.2): h = W/2 pairs (j, j + off), off = h + W%2.
 // Each thread hashes KR_PAIRS consecutive pairs and writes words j.. and j+off.., four at a
 // time as one vector store where ``vec`` says the address is aligned (bit 0: first half,
 // bit 1: second half). Grid-stride over groups; the tail pairs and the odd word go to the
@@ -575,7 +575,7 @@ __global__ void __launch_bounds__(256) kr_fill(T *__restrict__ out, kr_u32 k0, k
 }
 
 // Words starts[r] + t (t < run) of a ``total``-word stream into out[r*run + t]: blocks
-// of a larger array (Dask chunks). Each word is hashed on its own (spec §5.1).
+// of a larger array (Dask chunks). Each word is hashed on its own (docs/algorithms.md §3.2).
 template <int KIND, int RD, typename T>
 __global__ void __launch_bounds__(256) kr_fill_runs(T *__restrict__ out, kr_u32 k0, kr_u32 k1,
                                                     const kr_u32 *__restrict__ keyp, kr_u64 total,
@@ -643,7 +643,7 @@ __global__ void kr_ew_f64_to_f32(const double *__restrict__ x, float *__restrict
 }
 
 // MLX's float32 -> integer astype over a contiguous array; the first ``head`` elements
-// use uint32's vector rule when ``code`` is uint32's (spec §6.5).
+// use uint32's vector rule when ``code`` is uint32's (docs/algorithms.md §4.5).
 template <typename T>
 __global__ void kr_convert_int(const float *__restrict__ x, T *__restrict__ out, kr_u64 n, int code,
                                kr_u64 head) {

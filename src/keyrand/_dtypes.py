@@ -1,4 +1,7 @@
-"""Dtypes, MLX's argument conversions, type promotion and dtype arithmetic (spec §6)."""
+"""Dtypes, MLX's argument conversions, type promotion and dtype arithmetic.
+
+See docs/algorithms.md §4; section numbers (§) below refer to that file.
+"""
 
 from __future__ import annotations
 
@@ -54,7 +57,7 @@ def rounding_code(dtype: np.dtype) -> int:
 
 
 def to_narrow(x: np.ndarray, dtype: np.dtype) -> np.ndarray:
-    """Round float32 values to ``dtype`` as MLX does, NaN encodings included (§6.2).
+    """Round float32 values to ``dtype`` as MLX does, NaN encodings included (§4.2).
 
     float16 NaNs become ``sign | 0x7D00``; bfloat16 NaNs become ``0x7FC0``.
     Other dtypes are a plain cast. CuPy arrays are converted on their device.
@@ -77,7 +80,7 @@ def to_narrow(x: np.ndarray, dtype: np.dtype) -> np.ndarray:
 
 
 def cast(x: np.ndarray, dtype: np.dtype) -> np.ndarray:
-    """MLX's ``astype``: to float16/bfloat16 through float32 (§6.2), otherwise NumPy's cast."""
+    """MLX's ``astype``: to float16/bfloat16 through float32 (§4.2), otherwise NumPy's cast."""
     if _on_device(x):
         from . import _gpu
 
@@ -107,7 +110,7 @@ def arith(op: np.ufunc, a: np.ndarray, b: np.ndarray, dtype: np.dtype) -> np.nda
 
 def complex_mul(ar: np.ndarray, ai: np.ndarray, br: np.ndarray,
                 bi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``(ar + i·ai)·(br + i·bi)`` in float32 as MLX's C++ complex64 product computes it (§6.2).
+    """``(ar + i·ai)·(br + i·bi)`` in float32 as MLX's C++ complex64 product computes it (§4.2).
 
     Four float32 products, ``(ac − bd) + (ad + bc)i``, no fma; like C's
     complex multiply (libgcc ``__mulsc3``, C99 Annex G), a NaN + NaN·i result
@@ -148,7 +151,7 @@ def complex_mul(ar: np.ndarray, ai: np.ndarray, br: np.ndarray,
 
 
 def convert_scalar_or_array(value: object, fn: str, name: str) -> np.ndarray:
-    """Convert a "scalar or array" argument with no dtype hint, as MLX's binding does (§6.4).
+    """Convert a "scalar or array" argument with no dtype hint, as MLX's binding does (§4.4).
 
     bool → bool, int → int32 (int64 if it does not fit), float → float32,
     complex → complex64, arrays keep their dtype.
@@ -214,7 +217,7 @@ def to_numpy(value: object) -> np.ndarray:
 
 
 def promote(a: np.dtype, b: np.dtype) -> np.dtype:
-    """MLX's type promotion for the pairs the samplers meet (§6.3)."""
+    """MLX's type promotion for the pairs the samplers meet (§4.3)."""
     if a == b:
         return a
     if a == np.bool_:

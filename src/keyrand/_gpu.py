@@ -54,7 +54,7 @@ PAIRS = int(os.environ.get("KEYRAND_GPU_PAIRS", "4"))
 #: Blocks launched per multiprocessor (grid-stride beyond that; 0: one thread per quad).
 BLOCKS_PER_SM = int(os.environ.get("KEYRAND_GPU_BLOCKS_PER_SM", "32"))
 #: NVRTC options: IEEE float32/float64 arithmetic with subnormals, no multiply-add
-#: contraction (spec §12). The source is compiled through ``compile_using_nvrtc``
+#: contraction (docs/algorithms.md §9). The source is compiled through ``compile_using_nvrtc``
 #: directly: CuPy's RawModule/ElementwiseKernel append ``-ftz=true`` after the caller's
 #: options, which would flush subnormal float32 results that the CPU keeps.
 OPTIONS = ("--std=c++17", "--fmad=false", "--ftz=false", "--prec-div=true", "--prec-sqrt=true",
@@ -255,7 +255,7 @@ def _bernoulli_count(t: float, wide: bool) -> int:
 
 def _specialize(kind: int, rd: int, params: tuple) -> tuple:
     """GPU-only exact reformulations of a transform: ``(kind, params, fbits)``."""
-    # uniform(0, 1) with the dtype's own clamp (§8.1), which the kernel knows from rd.
+    # uniform(0, 1) with the dtype's own clamp (§6.1), which the kernel knows from rd.
     if (kind == UNIFORM and len(params) == 3 and float(params[0]) == UNIFORM_CLAMP.get(rd)
             and float(params[1]) == 1.0 and float(params[2]) == 0.0
             and math.copysign(1.0, float(params[2])) > 0):
@@ -330,7 +330,7 @@ def fill_runs(out, key, total: int, starts, run: int, kind: int, rd: int, params
 
 
 def convert_int(x, dtype: np.dtype):
-    """MLX's float32 → integer ``astype`` of a contiguous array (§6.5), uint32's rule included."""
+    """MLX's float32 → integer ``astype`` of a contiguous array (§4.5), uint32's rule included."""
     x = cupy.ascontiguousarray(asarray(x), dtype=np.float32)
     dtype = np.dtype(dtype)
     out = cupy.empty(x.shape, dtype)
@@ -419,7 +419,7 @@ def to_narrow(x, dtype: np.dtype):
 
 
 def cast(x, dtype: np.dtype):
-    """MLX's ``astype`` on the device: to float16/bfloat16 through float32 (§6.2)."""
+    """MLX's ``astype`` on the device: to float16/bfloat16 through float32 (§4.2)."""
     dtype = np.dtype(dtype)
     if not is_device_array(x):
         from ._dtypes import cast as host_cast
@@ -457,7 +457,7 @@ def _x86(code: int, a, b, dtype: np.dtype):
 
 
 def erfinv(x):
-    """MLX's float32 erfinv (§7.4) of a float32 CuPy array."""
+    """MLX's float32 erfinv (§5.4) of a float32 CuPy array."""
     x = _flat(_to_f32(x))
     out = cupy.empty(x.shape, np.float32)
     _launch_ew("kr_ew_erfinv", out.size, x, out)

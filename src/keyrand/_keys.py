@@ -1,4 +1,4 @@
-"""Keys and the per-thread global key sequence (spec §3).
+"""Keys and the per-thread global key sequence (docs/algorithms.md §2).
 
 ``key(s)`` is ``(s >> 32, s & 0xFFFFFFFF)``. Each thread keeps a state key
 ``S``; a sampler called without ``key=`` takes one subkey with

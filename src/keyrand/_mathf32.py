@@ -1,7 +1,7 @@
 """MLX 0.32.4's float32 elementary functions, bit for bit, as Numba scalar kernels.
 
 Every function here takes and returns float32 and reproduces, for all 2^32
-inputs, what MLX's CPU backend computes (spec ``MLX_RANDOM.md`` §6.2, §7):
+inputs, what MLX's CPU backend computes (docs/algorithms.md §4.2, §5):
 
 * :func:`fmaf` -- exactly rounded fused multiply-add (LLVM ``llvm.fma.f32``),
 * :func:`mlx_exp`, :func:`mlx_erf`, :func:`mlx_erfinv` -- MLX's own polynomials,
@@ -197,7 +197,7 @@ def _fdiv_f32(typingctx, a, b):
 
 @njit(cache=True, inline="always")
 def fmaf(a: np.float32, b: np.float32, c: np.float32) -> np.float32:
-    """Fused multiply-add ``f32(a·b + c)`` with a single rounding (C's ``fmaf``, spec §7.1).
+    """Fused multiply-add ``f32(a·b + c)`` with a single rounding (C's ``fmaf``, §5.1).
 
     Arguments are converted to float32 first; pass float32 values.
     """
@@ -227,16 +227,16 @@ _TWO = _f32(0x40000000)
 _INF = _f32(0x7F800000)
 _NINF = _f32(0xFF800000)
 
-# §7.2 exp
+# §5.2 exp
 _LOG2E = _f32(0x3FB8AA3B)
 _EXP_LIMIT = _f32(0x42B00000)  # 88
 _EXP_P = _f32s(0x3920FDDE, 0x3AAF9F29, 0x3C1D96A6, 0x3D635774, 0x3E75FDEE, 0x3F317218, 0x3F800000)
 
-# §7.3 erf
+# §5.3 erf
 _ERF_A = _f32(0x3EA7BA05)
 _ERF_P = _f32s(0x3F87DC22, 0xBFBA00E3, 0x3FB5F0E3, 0xBE91A98E, 0x3E827906)
 
-# §7.4 erfinv: tail (|t| > 6.125) and central polynomials, highest degree first
+# §5.4 erfinv: tail (|t| > 6.125) and central polynomials, highest degree first
 _ERFINV_SPLIT = _f32(0x40C40000)  # 6.125
 _ERFINV_TAIL = _f32s(
     0x2FA6F5A2, 0x32FBE4D7, 0x35A3F289, 0x37EE53EF, 0x39CE55C9,
@@ -247,7 +247,7 @@ _ERFINV_CENTRAL = _f32s(
     0xB91ADF48, 0x3B17B200, 0x3C3D0F28, 0xBE6D9577, 0x3F62DFC4,
 )  # fmt: skip
 
-# §7.5 logf (float64 arithmetic)
+# §5.5 logf (float64 arithmetic)
 _TWO23 = _f32(0x4B000000)  # 2^23
 _LN2 = float.fromhex("0x1.62e42fefa39efp-1")
 _LOG_A0 = float.fromhex("-0x1.00ea348b88334p-2")
@@ -282,7 +282,7 @@ _LOG_LOGC = np.array(
     ]
 )  # fmt: skip
 
-# §7.6 log1pf (float32 arithmetic)
+# §5.6 log1pf (float32 arithmetic)
 _LN2_HI = _f32(0x3F317180)
 _LN2_LO = _f32(0x3717F7D1)
 _TWO_THIRDS = _f32(0x3F2AAAAB)
@@ -299,17 +299,17 @@ def _horner(coeffs, x):
 
 
 # --------------------------------------------------------------------------------------------
-# MLX's own functions (§7.2-§7.4)
+# MLX's own functions (§5.2-§5.4)
 # --------------------------------------------------------------------------------------------
 
 
 @njit(cache=True, inline="always")
 def mlx_exp(x: np.float32) -> np.float32:
-    """MLX's float32 ``exp`` (spec §7.2).
+    """MLX's float32 ``exp`` (docs/algorithms.md §5.2).
 
     With ``t = f32(x·log2 e)`` and ``n = floor(t + 0.5)`` (the sum in float64, so
     that ``t = 0.49999997`` would give ``n = 0``; no float32 ``x`` produces that
-    ``t``, but the spec's order is kept), ``f = t − n`` is exact and
+    ``t``, but MLX's order is kept), ``f = t − n`` is exact and
 
         exp(x) = 2^n · P(f),   P = degree-6 polynomial in fma/Horner form.
 
@@ -333,7 +333,7 @@ def mlx_exp(x: np.float32) -> np.float32:
 
 @njit(cache=True, inline="always")
 def mlx_erf(x: np.float32) -> np.float32:
-    """MLX's float32 ``erf`` (spec §7.3), Abramowitz-Stegun 7.1.26 in float32.
+    """MLX's float32 ``erf`` (docs/algorithms.md §5.3), Abramowitz-Stegun 7.1.26 in float32.
 
         t = 1 / (1 + 0.3275911·|x|),   erf(|x|) ≈ 1 − t·R(t)·exp(−x²)
 
@@ -350,7 +350,7 @@ def mlx_erf(x: np.float32) -> np.float32:
 
 @njit(cache=True, inline="always")
 def mlx_erfinv(a: np.float32) -> np.float32:
-    """MLX's float32 ``erfinv`` (spec §7.4), Giles' single-precision approximation.
+    """MLX's float32 ``erfinv`` (docs/algorithms.md §5.4), Giles' single-precision approximation.
 
     With ``t = logf(fma(a, 0 − a, 1))`` (``log(1 − a²)``, one rounding before
     the log), ``erfinv(a) = a · P(t)`` where ``P`` is a degree-8 tail polynomial
@@ -367,13 +367,13 @@ def mlx_erfinv(a: np.float32) -> np.float32:
 
 
 # --------------------------------------------------------------------------------------------
-# glibc's logf and log1pf (§7.5, §7.6)
+# glibc's logf and log1pf (§5.5, §5.6)
 # --------------------------------------------------------------------------------------------
 
 
 @njit(cache=True, inline="always")
 def _logf_reduce(x):
-    # (bits of x, special?, bits the table method works on) of §7.5.
+    # (bits of x, special?, bits the table method works on) of §5.5.
     ix0 = as_u32(x)
     # x < 2^-126 (including 0 and all negatives), +-inf or NaN
     special = _U32(ix0 - 0x00800000) >= _U32(0x7F800000 - 0x00800000)
@@ -383,7 +383,7 @@ def _logf_reduce(x):
 
 @njit(cache=True, inline="always")
 def _logf_index(ix):
-    # The table index i of the reduced bits ix: 4 mantissa bits of z (§7.5).
+    # The table index i of the reduced bits ix: 4 mantissa bits of z (§5.5).
     return (_U32(ix - _LOG_OFF) >> 19) & 15
 
 
@@ -406,7 +406,7 @@ def _logf_core(ix, invc, logc):
 
 @njit(cache=True, inline="always")
 def logf(x: np.float32) -> np.float32:
-    """Natural log of float32 ``x`` exactly as glibc ≥ 2.28 ``logf`` computes it (spec §7.5).
+    """Natural log of float32 ``x`` exactly as glibc ≥ 2.28 ``logf`` computes it (§5.5).
 
     Writing ``x = 2^k · z`` with ``z`` in ``[0x1.66p-1, 0x1.66p0)`` and using a
     16-entry table indexed by the top 4 mantissa bits of ``z``,
@@ -455,7 +455,7 @@ def logf_block(x, out, idx, invc, logc):
 
 @njit(cache=True, inline="always")
 def log1pf(x: np.float32) -> np.float32:
-    """``log(1 + x)`` for float32 ``x`` exactly as glibc's ``log1pf`` (fdlibm) computes it (§7.6).
+    """``log(1 + x)`` for float32 ``x`` exactly as glibc's ``log1pf`` (fdlibm) computes it (§5.6).
 
     With ``1 + x = 2^k · (1 + f)``, ``sqrt(2)/2 ≤ 1 + f < sqrt(2)``, and ``c`` the
     rounding error of ``1 + x`` divided by it,
@@ -525,7 +525,7 @@ def log1pf(x: np.float32) -> np.float32:
 
 
 # --------------------------------------------------------------------------------------------
-# float16 / bfloat16 rounding (§6.2)
+# float16 / bfloat16 rounding (§4.2)
 # --------------------------------------------------------------------------------------------
 
 _F16_MIN_NORMAL = 0x38800000  # 2^-14, float32 bits
@@ -547,7 +547,7 @@ def _f16_magnitude_bits(x: np.float32) -> np.uint32:
 
 @njit(cache=True, inline="always")
 def f16_bits(x: np.float32) -> np.uint16:
-    """float16 bit pattern of float32 ``x`` as MLX converts it (spec §6.2).
+    """float16 bit pattern of float32 ``x`` as MLX converts it (docs/algorithms.md §4.2).
 
     Round to nearest even, including float16 subnormals (multiples of 2^-24) and
     overflow to ±inf at ``|x| ≥ 65520``. A NaN becomes ``sign | 0x7D00``.
@@ -560,7 +560,7 @@ def f16_bits(x: np.float32) -> np.uint16:
 
 @njit(cache=True, inline="always")
 def round_f16(x: np.float32) -> np.float32:
-    """Round float32 ``x`` to the nearest float16 value (RNE, §6.2), returned as float32.
+    """Round float32 ``x`` to the nearest float16 value (RNE, §4.2), returned as float32.
 
     The result is exactly representable in float16 (or ±inf, ±0); a NaN stays
     the same NaN. Use :func:`f16_bits` for the stored bit pattern.
@@ -577,7 +577,7 @@ def round_f16(x: np.float32) -> np.float32:
 
 @njit(cache=True, inline="always")
 def bf16_bits(x: np.float32) -> np.uint16:
-    """bfloat16 bit pattern of float32 ``x`` as MLX converts it (spec §6.2).
+    """bfloat16 bit pattern of float32 ``x`` as MLX converts it (docs/algorithms.md §4.2).
 
     ``(u + 0x7FFF + ((u >> 16) & 1)) >> 16`` on the pattern ``u`` (round to
     nearest even, overflow to ±inf); a NaN becomes ``0x7FC0`` (sign dropped).
@@ -590,7 +590,7 @@ def bf16_bits(x: np.float32) -> np.uint16:
 
 @njit(cache=True, inline="always")
 def round_bf16(x: np.float32) -> np.float32:
-    """Round float32 ``x`` to the nearest bfloat16 value (RNE, §6.2), returned as float32.
+    """Round float32 ``x`` to the nearest bfloat16 value (RNE, §4.2), returned as float32.
 
     A NaN stays the same NaN. Use :func:`bf16_bits` for the stored bit pattern.
     """

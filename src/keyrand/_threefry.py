@@ -1,7 +1,7 @@
 """Threefry-2x32-20 and MLX's counter layout: the only source of randomness.
 
 Every number keyrand returns is word ``w`` of the ``W``-word stream of a key,
-where (spec §4, §5.1)::
+where (docs/algorithms.md §3.1, §3.2)::
 
     h = W // 2,  off = h + (W mod 2)
     word[j]       = T(key, (j, j + off)).x0      for j < h

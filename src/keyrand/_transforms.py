@@ -1,8 +1,8 @@
-"""Word → sample maps, exactly as MLX 0.32.4 computes them (spec §6, §8).
+"""Word → sample maps, exactly as MLX 0.32.4 computes them (docs/algorithms.md §4, §6).
 
 Each transform takes one uint32 word of the key's stream and a tuple of
 float64 parameters and returns one value. Narrow float dtypes are handled by
-"dtype arithmetic" (spec §1): every operation runs in float32 and its result
+"dtype arithmetic" (docs/algorithms.md §1): every operation runs in float32 and its result
 is rounded to float16 or bfloat16 (rounding code ``rd``) before the next one,
 so the float32 returned holds a value exactly representable in that dtype.
 
@@ -47,14 +47,14 @@ _TWO31 = 2.0**31
 _INT64_MIN = np.int64(-(2**63))
 
 _F32 = np.float32
-#: float32(2^-32): f32(b) · 2^-32 is MLX's exact ``b / float32(2^32 - 1)`` (§8.1).
+#: float32(2^-32): f32(b) · 2^-32 is MLX's exact ``b / float32(2^32 - 1)`` (§6.1).
 _INV_2_32 = _F32(2.0**-32)
 #: Elements per chunk of a block transform: its scratch arrays stay in L1 (a multiple of 8).
 BLOCK_CHUNK = 512
 
 
 def rnd(rd: int, x: np.float32) -> np.float32:
-    """Round a float32 result to the dtype of rounding code ``rd`` (§6.2).
+    """Round a float32 result to the dtype of rounding code ``rd`` (§4.2).
 
     In a kernel ``rd`` is a literal and only the one rounding is compiled.
     """
@@ -81,25 +81,25 @@ def _rnd_literal(rd, x):
 
 @njit(cache=True, inline="always")
 def _min(a, b):
-    # MLX minimum (§6.6): a NaN first argument wins.
+    # MLX minimum (§4.6): a NaN first argument wins.
     return a if (a != a or a < b) else b
 
 
 @njit(cache=True, inline="always")
 def _max(a, b):
-    # MLX maximum (§6.6).
+    # MLX maximum (§4.6).
     return a if (a != a or a > b) else b
 
 
 @njit(cache=True, inline="always")
 def u01(w, clamp):
-    """``min(f32(w) · 2^-32, clamp)``: MLX's [0, 1) uniform (§8.1 step 5)."""
+    """``min(f32(w) · 2^-32, clamp)``: MLX's [0, 1) uniform (§6)."""
     return _min(_F32(w) * _INV_2_32, _F32(clamp))
 
 
 @njit(cache=True, inline="always")
 def sym(w):
-    """SYM: ``f32(2·u + (−0.99999994))``, MLX's uniform(−0x3F7FFFFF, 1) (§8)."""
+    """SYM: ``f32(2·u + (−0.99999994))``, MLX's uniform(−0x3F7FFFFF, 1) (§6)."""
     return _F32(_F32(2.0) * u01(w, ONE_MINUS_ULP) - _F32(ONE_MINUS_ULP))
 
 
@@ -130,7 +130,7 @@ def _trunc32(x):
 
 @njit(cache=True, inline="always")
 def to_int(code, x):
-    """MLX's float32 → integer conversion of ``x`` for INT_CODES ``code`` (§6.5).
+    """MLX's float32 → integer conversion of ``x`` for INT_CODES ``code`` (§4.5).
 
     Returns the int64 whose low bits are the target's bit pattern. Code 5 is
     uint32's scalar rule and code 9 its vector rule; they agree on
@@ -156,7 +156,7 @@ def to_int(code, x):
 
 @njit(cache=True)
 def to_int_array(x, out, code, head):
-    """``out[i] = to_int(code, x[i])``, but uint32's vector rule for ``i < head`` (§6.5).
+    """``out[i] = to_int(code, x[i])``, but uint32's vector rule for ``i < head`` (§4.5).
 
     For randint's bounds, whose float32 or float64 values MLX converts as one
     contiguous array each (float64 in double precision).
@@ -172,21 +172,21 @@ def _bits(rd, w, p):
 
 @njit(cache=True, inline="always")
 def _uniform(rd, w, p):
-    # p = (clamp, range, low): (range·u) + low in dtype arithmetic (§8.1).
+    # p = (clamp, range, low): (range·u) + low in dtype arithmetic (§6.1).
     u = rnd(rd, u01(w, p[0]))
     return rnd(rd, rnd(rd, _F32(p[1]) * u) + _F32(p[2]))
 
 
 @njit(cache=True, inline="always")
 def _normal(rd, w, p):
-    # p = (c, loc, has_loc) with c = √2·scale: loc + c·erfinv(SYM) (§8.2).
+    # p = (c, loc, has_loc) with c = √2·scale: loc + c·erfinv(SYM) (§6.2).
     z = rnd(rd, _F32(p[0]) * rnd(rd, mlx_erfinv(sym(w))))
     return rnd(rd, _F32(p[1]) + z) if p[2] != 0.0 else z
 
 
 @njit(cache=True, inline="always")
 def _gumbel(rd, w, p):
-    # p = (clamp,): −log(−log(u)) (§8.5).
+    # p = (clamp,): −log(−log(u)) (§6.5).
     u = rnd(rd, u01(w, p[0]))
     return -rnd(rd, logf(-rnd(rd, logf(u))))
 
@@ -217,7 +217,7 @@ def _gumbel_block(rd, dst, src, p):
 
 @njit(cache=True, inline="always")
 def _laplace(rd, w, p):
-    # p = (scale, loc, has_scale, has_loc): loc + scale·sign(s)·log1p(−|s|) (§8.6).
+    # p = (scale, loc, has_scale, has_loc): loc + scale·sign(s)·log1p(−|s|) (§6.6).
     s = sym(w)
     v = rnd(rd, _sign(s) * log1pf(-abs(s)))
     v = rnd(rd, _F32(p[0]) * v) if p[2] != 0.0 else v
@@ -226,7 +226,7 @@ def _laplace(rd, w, p):
 
 @njit(cache=True, inline="always")
 def _laplace64(rd, w, p):
-    # float64 laplace (§8.6 step 3): the C library's double log1p, which Numba's math.log1p calls.
+    # float64 laplace (§6.6 step 3): the C library's double log1p, which Numba's math.log1p calls.
     s = sym(w)
     v = np.float64(_sign(s)) * math.log1p(-np.float64(abs(s)))
     v = p[0] * v if p[2] != 0.0 else v
@@ -235,7 +235,7 @@ def _laplace64(rd, w, p):
 
 @njit(cache=True, inline="always")
 def _truncated_normal(rd, w, p):
-    # p = (clamp, range, a, c, upper, lower): max(min(upper, c·erfinv(range·u + a)), lower) (§8.4).
+    # p = (clamp, range, a, c, upper, lower): max(min(upper, c·erfinv(range·u + a)), lower) (§6.4).
     u = rnd(rd, u01(w, p[0]))
     x = rnd(rd, rnd(rd, _F32(p[1]) * u) + _F32(p[2]))
     y = rnd(rd, _F32(p[3]) * rnd(rd, mlx_erfinv(x)))
@@ -244,13 +244,13 @@ def _truncated_normal(rd, w, p):
 
 @njit(cache=True, inline="always")
 def _bernoulli(rd, w, p):
-    # p = (t,): f32(w) < t (§8.7).
+    # p = (t,): f32(w) < t (§6.7).
     return _F32(w) < _F32(p[0])
 
 
 @njit(cache=True, inline="always")
 def _bernoulli64(rd, w, p):
-    # p = (t,): f64(w) < t for float64 p (§8.7).
+    # p = (t,): f64(w) < t for float64 p (§6.7).
     return np.float64(w) < p[0]
 
 
@@ -271,7 +271,7 @@ def _erfinv_sym(rd, w, p):
 
 @njit(cache=True, inline="always")
 def _randint(rd, w, p):
-    # p = (range, low): floor((range·u) + low) in float32, then integer code rd (§8.8, §6.5).
+    # p = (range, low): floor((range·u) + low) in float32, then integer code rd (§6.8, §4.5).
     u = u01(w, ONE_MINUS_ULP)
     return to_int(rd, np.floor(_F32(_F32(p[0]) * u) + _F32(p[1])))
 

@@ -4,7 +4,7 @@
 signature plus ``chunks`` and returns a :class:`dask.array.Array` equal, bit
 for bit, to ``keyrand.<sampler>(...)`` for every chunking, scheduler and
 number of workers. Element ``i`` of a draw depends only on (key, size of the
-draw, ``i``) (spec §5.1), so each block computes its own elements with no
+draw, ``i``) (docs/algorithms.md §3.2), so each block computes its own elements with no
 communication: its task runs the real sampler on the block's shape and
 parameter blocks inside :func:`keyrand.samplers.word_view`, which makes the
 draw take the block's flat indices of the whole draw. A block of an N-d array
@@ -108,7 +108,7 @@ def _inner_slices(slices: Sequence[slice], out_shape: tuple[int, ...],
     """The slices of ``inner`` (right-aligned, broadcast into ``out_shape``) an out block reads.
 
     An axis that broadcasting stretches (size 1 in ``inner``) reads its one
-    element: samples repeat along it (spec §8.2).
+    element: samples repeat along it (docs/algorithms.md §6.2).
     """
     lead = len(out_shape) - len(inner)
     return tuple(slices[lead + k] if d == out_shape[lead + k] else slice(0, d)
@@ -156,7 +156,7 @@ class _Elementwise:
 
 @dataclass(frozen=True, eq=False)
 class _RandintUint32(_Elementwise):
-    """randint with dtype uint32: MLX's cast depends on the element's position (§6.5).
+    """randint with dtype uint32: MLX's cast depends on the element's position (§4.5).
 
     The conversion of the whole contiguous draw uses the vector rule for its
     first ``4·⌊N/4⌋`` elements and the scalar rule for the rest; a block call
@@ -196,7 +196,7 @@ class _RandintUint32(_Elementwise):
 
 
 def _check_uint32_bound(a: object, name: str) -> None:
-    """Refuse float bounds on which MLX's two uint32 casts differ (spec §6.5).
+    """Refuse float bounds on which MLX's two uint32 casts differ (docs/algorithms.md §4.5).
 
     The in-memory sampler casts float bound arrays with the vector rule for the
     first ``4·⌊size/4⌋`` elements of the bound array and the scalar rule for
@@ -213,13 +213,13 @@ def _check_uint32_bound(a: object, name: str) -> None:
         raise ValueError(
             f"[randint] {name}: with dtype uint32, float bounds outside [-2**31, 2**32] (or NaN) "
             "are cast by MLX with a rule that depends on the element's position in the bound "
-            "array (spec §6.5), which a block cannot reproduce. Use integer bounds (e.g. "
+            "array, which a block cannot reproduce. Use integer bounds (e.g. "
             "int64), bounds within that range, or keyrand.randint in memory.")
 
 
 @dataclass(frozen=True, eq=False)
 class _NarrowBits:
-    """A block of ``bits`` with width 1 or 2: bytes of the word stream (§5.1 step 5).
+    """A block of ``bits`` with width 1 or 2: bytes of the word stream (§3.2 step 3).
 
     Each run of elements is a run of bytes; the block draws, per run, a run of
     words of the ``W``-word stream that covers them (as width-4 bits under
@@ -252,7 +252,7 @@ class _NarrowBits:
 
 @dataclass(frozen=True, eq=False)
 class _Split:
-    """A block of whole keys of ``split(key, num)``, that is of ``bits((num, 2))`` (§3)."""
+    """A block of whole keys of ``split(key, num)``, that is of ``bits((num, 2))`` (§2.1)."""
 
     key: np.ndarray
     num: int
@@ -266,7 +266,7 @@ class _Split:
 
 @dataclass(frozen=True, eq=False)
 class _CategoricalGumbel:
-    """A block of categorical's Gumbel path (§8.9): ``argmax(gumbel + logits)`` per row.
+    """A block of categorical's Gumbel path (§6.9): ``argmax(gumbel + logits)`` per row.
 
     The Gumbel draw has the output shape with the class axis inserted at
     ``off``; the block draws its rows (all classes) under word_view over that
@@ -292,7 +292,7 @@ class _CategoricalGumbel:
 
 @dataclass(frozen=True, eq=False)
 class _CategoricalICDF:
-    """A block of categorical's inverse-CDF path (§8.9): elementwise in the uniforms."""
+    """A block of categorical's inverse-CDF path (§6.9): elementwise in the uniforms."""
 
     key: np.ndarray
     sshape: tuple[int, ...]
@@ -308,7 +308,7 @@ class _CategoricalICDF:
 
 @dataclass(frozen=True, eq=False)
 class _MultivariateNormal:
-    """A block of whole events of multivariate_normal: its normals under word_view (§8.11)."""
+    """A block of whole events of multivariate_normal: its normals under word_view (§6.11)."""
 
     key: np.ndarray
     out_shape: tuple[int, ...]
@@ -480,7 +480,7 @@ def _key_and_probe(fn: str, key: object, probe) -> tuple[np.ndarray, object]:
 
     With ``key=None`` the probe itself takes the global key, exactly when the
     in-memory call would (after argument conversion, even if it then fails,
-    spec §3): that key is the one this graph uses.
+    docs/algorithms.md §2.3): that key is the one this graph uses.
 
     Returns:
         The key as a NumPy uint32 array of shape (2,) and the probe's result.
@@ -601,7 +601,7 @@ def bits(shape: Sequence[int] = (), width: int = 4, key: object = None, stream: 
     """Raw random bits as a Dask array, equal to :func:`keyrand.bits` for any chunking.
 
     Width 1 and 2 blocks take their bytes from the words that hold them
-    (spec §5.1 step 5), so they too match for every chunking.
+    (docs/algorithms.md §3.2 step 3), so they too match for every chunking.
 
     Args:
         shape: Output shape.
@@ -721,7 +721,7 @@ def normal(shape: Sequence[int] = (), dtype: object = float32, loc: object = Non
     """Normal samples as a Dask array, equal to :func:`keyrand.normal` (complex64 included).
 
     When ``loc``/``scale`` broadcast the output beyond ``shape``, the samples
-    repeat along the new axes as in memory (spec §8.2): the words come from
+    repeat along the new axes as in memory (docs/algorithms.md §6.2): the words come from
     ``shape``, and ``chunks`` describes the output.
 
     Args:
@@ -885,7 +885,7 @@ def randint(low: object, high: object, shape: Sequence[int] = (), dtype: object 
             chunks: Chunks = "auto") -> da.Array:
     """Random integers on ``[low, high)`` as a Dask array, equal to :func:`keyrand.randint`.
 
-    uint32 keeps MLX's position-dependent cast (spec §6.5) across blocks.
+    uint32 keeps MLX's position-dependent cast (docs/algorithms.md §4.5) across blocks.
 
     Args:
         low: Lower bound: a scalar, a NumPy or a Dask array.
@@ -931,7 +931,7 @@ def categorical(logits: object, axis: int = -1, shape: Sequence[int] | None = No
     ``chunks`` describes the output (the logits' shape without the class
     axis, or ``shape``, or ``(..., num_samples)``). The class axis of the
     logits must be one block: the Gumbel-max trick takes the argmax over all
-    classes of a row (spec §8.9). NumPy logits are cut accordingly; Dask
+    classes of a row (docs/algorithms.md §6.9). NumPy logits are cut accordingly; Dask
     logits chunked along the class axis are refused (rechunk them with
     ``logits.rechunk({axis: -1})``).
 
@@ -1008,7 +1008,7 @@ def categorical(logits: object, axis: int = -1, shape: Sequence[int] | None = No
     if L.numblocks[a] > 1:
         raise ValueError(f"[{fn}] logits: the class axis {a} is cut into {L.numblocks[a]} "
                          "blocks, but each sample is the argmax over all classes of its row "
-                         "(Gumbel-max, spec §8.9), so a block needs the whole axis. Rechunk "
+                         "(Gumbel-max), so a block needs the whole axis. Rechunk "
                          f"the logits with logits.rechunk({{{a}: -1}}).")
     if len(lfull) > len(lshape):
         L = L[..., None]
@@ -1033,8 +1033,8 @@ def multivariate_normal(mean: object, cov: object, shape: Sequence[int] = (),
                         *, chunks: Chunks = "auto") -> da.Array:
     """Multivariate normal samples as a Dask array, cut along the batch axes only.
 
-    Each block holds whole events: ``z @ std`` mixes the last axis (spec
-    §8.11), so that axis cannot be cut. The normals ``z`` are the in-memory
+    Each block holds whole events: ``z @ std`` mixes the last axis
+    (docs/algorithms.md §6.11), so that axis cannot be cut. The normals ``z`` are the in-memory
     sampler's, bit for bit; the SVD and product are LAPACK/BLAS's, per block.
 
     Args:
@@ -1093,7 +1093,7 @@ def permutation(x: object, axis: int = 0, key: object = None, stream: object = N
                 chunks: Chunks = -1) -> da.Array:
     """A random permutation as a one-block Dask array (a permutation cannot be cut).
 
-    The permutation is the stable argsort of all ``n`` words (spec §8.10):
+    The permutation is the stable argsort of all ``n`` words (docs/algorithms.md §6.10):
     every position depends on every word, so no block can be computed
     without the others. Only one block is allowed; to permute a large Dask
     array, compute the ``n`` indices in memory and take them lazily:
@@ -1117,7 +1117,7 @@ def permutation(x: object, axis: int = 0, key: object = None, stream: object = N
     _check_chunks_type(fn, chunks)
     if isinstance(x, da.Array):
         raise TypeError(f"[{fn}] x: a Dask array cannot be permuted block by block (a "
-                        "permutation is a global sort, spec §8.10). Use dask.array.take(x, "
+                        "permutation is a global sort). Use dask.array.take(x, "
                         "keyrand.permutation(x.shape[axis], key=k), axis=axis): the indices "
                         "are only n uint32 values.")
     st = resolve(stream, fn)
@@ -1136,7 +1136,7 @@ def permutation(x: object, axis: int = 0, key: object = None, stream: object = N
     norm = _chunks(fn, chunks, out_shape, out.dtype)
     if math.prod(len(c) for c in norm) > 1:
         raise ValueError(f"[{fn}] chunks: {norm} gives more than one block, but a permutation "
-                         "is the stable argsort of all n words (spec §8.10): every position "
+                         "is the stable argsort of all n words: every position "
                          "depends on every word, so no block can be computed without the "
                          "others. Use chunks=-1 and rechunk the result, or permute a Dask "
                          "array with dask.array.take(x, keyrand.permutation(n, key=k), axis).")

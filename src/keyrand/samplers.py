@@ -1,7 +1,7 @@
 """The samplers of ``mlx.core.random``: validate → shapes and dtypes → backend → finish.
 
 Each public function mirrors MLX's signature and consumes one key of the
-calling thread's global sequence when called without ``key=`` (spec §3). The
+calling thread's global sequence when called without ``key=`` (docs/algorithms.md §2.3). The
 element arithmetic lives in :mod:`keyrand._transforms`; scalar parameters are
 fused into the backend kernel, array parameters are broadcast afterwards in
 the target dtype's arithmetic, exactly as MLX orders the operations.
@@ -52,7 +52,7 @@ from ._keys import check_key, next_key
 
 ShapeLike = Sequence[int]
 _SQRT2 = math.sqrt(2.0)
-#: float32 just above 2^32: bernoulli's threshold scale (§8.7).
+#: float32 just above 2^32: bernoulli's threshold scale (§6.7).
 _BERNOULLI_SCALE = float(np.uint32(0x4F800001).view(np.float32))
 
 
@@ -86,7 +86,7 @@ class _Call:
     """One sampler call: its stream, backend and key, resolved in MLX's order.
 
     Argument conversion (TypeError) happens before the global key is drawn;
-    every later failure still uses up that key (§3, §9).
+    every later failure still uses up that key (§2.3, §7).
     """
 
     def __init__(self, fn: str, key: object, stream: object) -> None:
@@ -247,19 +247,19 @@ def _clamp_of(dtype: np.dtype) -> float:
 
 
 def _unit(call: _Call, shape: tuple[int, ...], dtype: np.dtype) -> np.ndarray:
-    """``cast(min(U01, C_D), D)``: uniform(0, 1) in ``dtype`` (§8.1)."""
+    """``cast(min(U01, C_D), D)``: uniform(0, 1) in ``dtype`` (§6.1)."""
     params = (_clamp_of(dtype), 1.0, 0.0)
     return Plan(call, shape, _codes.UNIFORM, rounding_code(dtype), params, float32, dtype,
                 None).run()
 
 
 def _mlx_min(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """MLX ``minimum(a, b)``: a NaN ``a`` wins (§6.6)."""
+    """MLX ``minimum(a, b)``: a NaN ``a`` wins (§4.6)."""
     return np.where(np.isnan(a) | (a < b), a, b)
 
 
 def _mlx_max(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """MLX ``maximum(a, b)``: a NaN ``a`` wins (§6.6)."""
+    """MLX ``maximum(a, b)``: a NaN ``a`` wins (§4.6)."""
     return np.where(np.isnan(a) | (a > b), a, b)
 
 
@@ -278,7 +278,7 @@ def _no_float64(d: np.dtype, fn: str) -> None:
 
 def _uniform_in(call: _Call, lo: np.ndarray, rng: np.ndarray, shape: tuple[int, ...],
                 d: np.dtype) -> np.ndarray:
-    """``(range·U) + lo`` in ``d`` arithmetic, U = uniform(0, 1) in ``d`` (§8.1)."""
+    """``(range·U) + lo`` in ``d`` arithmetic, U = uniform(0, 1) in ``d`` (§6.1)."""
     if _scalar(rng) and _scalar(lo):
         params = (_clamp_of(d), float(rng), float(lo))
         return call.fused(shape, _codes.UNIFORM, rounding_code(d), params, float32, d)
@@ -293,14 +293,14 @@ def bits(shape: ShapeLike = (), width: int = 4, key: object = None,
     """Raw random bits in MLX's counter layout.
 
     Element ``i`` of the ``W = ceil(size·width/4)``-word stream is word ``i``
-    of threefry2x32 in MLX's pairing (spec §5.1); for width 1 and 2 the words
+    of threefry2x32 in MLX's pairing (docs/algorithms.md §3.2); for width 1 and 2 the words
     are laid out as little-endian bytes and the first ``size·width`` are kept.
 
     Args:
         shape: Output shape.
         width: Bytes per element: 1, 2 or 4 (uint8, uint16, uint32).
         key: uint32 key of shape (2,), or a batch of keys of shape (..., 2)
-            giving one block per key (as under MLX's vmap, §5.4).
+            giving one block per key (as under MLX's vmap, §3.5).
         stream: Stream or device to run on.
 
     Returns:
@@ -339,7 +339,7 @@ def split(key: object, num: int = 2, stream: object = None) -> np.ndarray:
     """Split a key into ``num`` independent subkeys.
 
     ``split(key, num)`` is ``bits((num, 2), key=key)``: row ``i`` is subkey ``i``
-    (spec §3).
+    (docs/algorithms.md §2).
 
     Args:
         key: uint32 key of shape (2,).
@@ -369,7 +369,7 @@ def uniform(low: object = 0, high: object = 1, shape: ShapeLike = (),
 
     With ``b`` the key's words, ``u = min(f32(b)·2^-32, 1 − ulp)`` rounded to
     ``dtype``, and the result is ``(high − low)·u + low`` in ``dtype``
-    arithmetic (spec §8.1). ``low > high`` is allowed.
+    arithmetic (docs/algorithms.md §6.1). ``low > high`` is allowed.
 
     Args:
         low: Lower bound, scalar or array broadcastable to ``shape``.
@@ -412,9 +412,9 @@ def normal(shape: ShapeLike = (), dtype: object = float32, loc: object = None,
     """Normal samples with mean ``loc`` and standard deviation ``scale``.
 
     ``e = erfinv(s)`` for the symmetric uniform ``s`` on (−1, 1), and the
-    result is ``loc + (√2·scale)·e`` in ``dtype`` arithmetic (spec §8.2). For
+    result is ``loc + (√2·scale)·e`` in ``dtype`` arithmetic (docs/algorithms.md §6.2). For
     complex64 the real and imaginary parts are consecutive ``e`` values with no
-    √2 factor, so each part is N(0, 1/2), then ``loc + scale·z`` (§8.3).
+    √2 factor, so each part is N(0, 1/2), then ``loc + scale·z`` (§6.3).
 
     Args:
         shape: Sample shape; ``loc``/``scale`` may broadcast it larger.
@@ -461,7 +461,7 @@ def normal(shape: ShapeLike = (), dtype: object = float32, loc: object = None,
 
 
 def _hinted(value: object, d: np.dtype, fn: str, name: str) -> np.ndarray:
-    """Convert normal's loc/scale with dtype hint ``d`` (§6.4).
+    """Convert normal's loc/scale with dtype hint ``d`` (§4.4).
 
     Raises:
         RuntimeError: a Python int outside int64 (MLX's "std::bad_cast").
@@ -482,7 +482,7 @@ def _hinted(value: object, d: np.dtype, fn: str, name: str) -> np.ndarray:
 
 def _complex_normal(call: _Call, dims: tuple[int, ...], loc: np.ndarray | None,
                     scale: np.ndarray | None) -> np.ndarray:
-    """complex64 normal (§8.3): ``loc + scale·(e[2i] + i·e[2i+1])``, products without fma."""
+    """complex64 normal (§6.3): ``loc + scale·(e[2i] + i·e[2i+1])``, products without fma."""
     e = call.generate(2 * _size(dims), _codes.ERFINV_SYM, 0, (), float32).reshape(dims + (2,))
     re, im = e[..., 0], e[..., 1]
     xp = call.xp
@@ -508,7 +508,7 @@ def truncated_normal(lower: object, upper: object, shape: ShapeLike | None = Non
 
     With ``c = √2``, ``a = erf(lower/c)`` and ``b = erf(upper/c)``, the result
     is ``max(min(upper, c·erfinv(u)), lower)`` for ``u`` uniform on
-    ``[a, b)`` (spec §8.4).
+    ``[a, b)`` (docs/algorithms.md §6.4).
 
     Args:
         lower: Lower bound, scalar or array.
@@ -565,7 +565,7 @@ def _erf_d(x: np.ndarray, d: np.dtype) -> np.ndarray:
 @_placed
 def gumbel(shape: ShapeLike = (), dtype: object = float32, key: object = None,
            stream: object = None) -> np.ndarray:
-    """Standard Gumbel samples: ``−log(−log(u))`` for ``u`` uniform on [0, 1) (spec §8.5).
+    """Standard Gumbel samples: ``−log(−log(u))`` for ``u`` uniform on [0, 1) (§6.5).
 
     Args:
         shape: Output shape.
@@ -595,7 +595,7 @@ def laplace(shape: ShapeLike = (), dtype: object = float32, loc: float = 0.0,
             scale: float = 1.0, key: object = None, stream: object = None) -> np.ndarray:
     """Laplace samples: ``loc + scale·sign(s)·log1p(−|s|)`` for ``s`` uniform on (−1, 1).
 
-    Spec §8.6: the scale multiply is skipped when ``scale == 1`` and the loc
+    docs/algorithms.md §6.6: the scale multiply is skipped when ``scale == 1`` and the loc
     addition when ``loc == 0``, which keeps MLX's −0.0 results.
 
     Args:
@@ -631,7 +631,7 @@ def laplace(shape: ShapeLike = (), dtype: object = float32, loc: float = 0.0,
 
 
 def _plain_float(v: object, fn: str, name: str) -> np.float32:
-    """Convert laplace's loc/scale: what MLX's binding takes as a C float, then float32 (§6.4).
+    """Convert laplace's loc/scale: what MLX's binding takes as a C float, then float32 (§4.4).
 
     That is anything ``float()`` converts without parsing text: Python and
     NumPy reals, bools, one-element arrays.
@@ -659,7 +659,7 @@ def bernoulli(p: object = 0.5, shape: ShapeLike | None = None, key: object = Non
 
     With ``b`` the key's words, the result is ``f32(b) < p·(2^32 + 512)``,
     the threshold computed in p's float type (float64 p compares the exact
-    word), spec §8.7.
+    word), docs/algorithms.md §6.7.
 
     Args:
         p: Probability, a float scalar or float array.
@@ -708,8 +708,8 @@ def randint(low: object, high: object, shape: ShapeLike = (), dtype: object = np
 
     ``u = (f32(high) − f32(low))·U01 + f32(low)`` in float32, then
     ``max(min(astype(floor(u), dtype), high − 1), low)`` with MLX's C++
-    float-to-integer conversions (spec §8.8, §6.5). Ranges beyond 2^24 are
-    therefore not exactly uniform (spec §11).
+    float-to-integer conversions (docs/algorithms.md §6.8, §4.5). Ranges beyond 2^24 are
+    therefore not exactly uniform (docs/algorithms.md §8).
 
     Args:
         low: Lower bound (inclusive), scalar or array.
@@ -744,7 +744,7 @@ def randint(low: object, high: object, shape: ShapeLike = (), dtype: object = np
     lo_d = _int_cast(lo_in, d)
     hm1_host, lo_host = hm1, lo_d
     hm1, lo_d = call.on(hm1), call.on(lo_d)
-    # uint32's two conversion rules (§6.5) agree on [-2^31, 2^32]; u lies between low and
+    # uint32's two conversion rules (§4.5) agree on [-2^31, 2^32]; u lies between low and
     # high, in either order (low > high is allowed).
     safe = d != np.uint32 or all(np.all((e >= -(2.0**31)) & (e <= 2.0**32))
                                  for e in (lo32, lo32 + rng))
@@ -768,7 +768,7 @@ def randint(low: object, high: object, shape: ShapeLike = (), dtype: object = np
 
 
 def _minus_one(high: np.ndarray) -> np.ndarray:
-    """``high − 1`` in high's own dtype: integers wrap, narrow floats round (§8.8 step 4)."""
+    """``high − 1`` in high's own dtype: integers wrap, narrow floats round (§6.8 step 4)."""
     if high.dtype == np.bool_:
         return ~high  # bool arithmetic: False − True is True, True − True is False
     if high.dtype.kind in "iu":
@@ -778,12 +778,12 @@ def _minus_one(high: np.ndarray) -> np.ndarray:
 
 
 #: MLX's float → uint32 ``astype`` of a contiguous array takes the vector rule for its
-#: first ``n − n mod block`` elements, ``block`` by source dtype; float16 never does (§6.5).
+#: first ``n − n mod block`` elements, ``block`` by source dtype; float16 never does (§4.5).
 _UINT32_BLOCK = {float32: 4, float64: 4, bfloat16: 8, float16: 0}
 
 
 def _int_cast(x: np.ndarray, d: np.dtype) -> np.ndarray:
-    """MLX's ``astype`` of a bound to integer ``d`` (§6.5).
+    """MLX's ``astype`` of a bound to integer ``d`` (§4.5).
 
     Integers wrap. Floats convert by C++'s rules, float64 in double precision
     (narrow floats are exact in float32), uint32 by position.
@@ -806,7 +806,7 @@ def categorical(logits: object, axis: int = -1, shape: ShapeLike | None = None,
                 stream: object = None) -> np.ndarray:
     """Sample class indices from unnormalized log-probabilities.
 
-    Two algorithms, chosen as MLX chooses (spec §8.9): the Gumbel-max trick
+    Two algorithms, chosen as MLX chooses (docs/algorithms.md §6.9): the Gumbel-max trick
     ``argmax(logits + gumbel)`` along ``axis``, or, for effectively 1-D logits
     with a non-empty output shape, inverse-CDF sampling
     ``searchsorted(cumsum(exp(x − max x)), u·Σ, 'right') − 1``.
@@ -883,7 +883,7 @@ def _numeric_array(value: object, fn: str, name: str) -> np.ndarray:
 
 
 def _categorical_icdf(call: _Call, x: np.ndarray, S: tuple[int, ...]) -> np.ndarray:
-    """Inverse-CDF categorical for 1-D logits ``x`` (§8.9)."""
+    """Inverse-CDF categorical for 1-D logits ``x`` (§6.9)."""
     x = x.astype(float64 if x.dtype == float64 else float32)
     m = x.max()
     if np.isinf(m):
@@ -902,7 +902,7 @@ def permutation(x: object, axis: int = 0, key: object = None,
     """A random permutation of ``range(x)``, or of an array along ``axis``.
 
     The order is the stable argsort of ``bits((n,))``, ties kept in index
-    order (spec §8.10).
+    order (docs/algorithms.md §6.10).
 
     Args:
         x: An int ``n`` or an array.
@@ -952,7 +952,7 @@ def multivariate_normal(mean: object, cov: object, shape: ShapeLike = (),
     """Multivariate normal samples ``mean + z @ std`` with ``std`` the SVD square root of ``cov``.
 
     ``U Σ Vᵀ = svd(cov)``, ``std = (U·√Σ) Vᵀ`` and ``z`` standard normal of
-    the output shape (spec §8.11). The normals ``z`` are bit-identical to
+    the output shape (docs/algorithms.md §6.11). The normals ``z`` are bit-identical to
     MLX's; the SVD and matrix product are LAPACK/BLAS's, so results match MLX
     to about 2e-5·√max(cov_ii) on well-conditioned covariances.
 
