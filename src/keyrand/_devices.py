@@ -4,6 +4,12 @@ An op runs on the stream given by its ``stream=`` argument (a :class:`Stream`,
 a :class:`Device` or a :class:`DeviceType`) or, without one, on the default
 stream of the default device. ``cpu`` returns NumPy arrays; ``gpu`` returns
 CuPy arrays.
+
+As in MLX, placing work on a gpu that cannot be used (:func:`gpu_unavailable`
+says why: no CuPy, no CUDA driver, no such GPU) raises ValueError at once in
+:func:`set_default_device`, :func:`default_stream`, :func:`new_stream` and on
+entering :func:`stream`; a sampler given such a ``stream=`` raises after it
+has drawn its global key.
 """
 
 from __future__ import annotations
