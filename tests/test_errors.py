@@ -7,9 +7,13 @@ clean exception of an expected class, quickly, and never a silent result.
 
 from __future__ import annotations
 
+import functools
 import math
+import subprocess
+import sys
 import time
 import tracemalloc
+import types
 import warnings
 
 import numpy as np
@@ -280,6 +284,42 @@ PARITY = [
     ("split key None", lambda: kr.split(None), lambda: mx.random.split(None), "split", "key"),
     ("split key list", lambda: kr.split([0, 1]), lambda: mx.random.split([0, 1]),
      "split", "key"),
+    # ints beyond int64 are no ints to MLX's binding; between int32 and int64 they overflow
+    ("shape element 2**64", lambda: kr.uniform(shape=(2**64,)),
+     lambda: mx.random.uniform(shape=(2**64,)), "uniform", "shape"),
+    ("shape element 2**63", lambda: kr.normal((2, 2**63)), lambda: mx.random.normal((2, 2**63)),
+     "normal", "shape"),
+    ("shape element -2**63-1", lambda: kr.gumbel((-(2**63) - 1,)),
+     lambda: mx.random.gumbel((-(2**63) - 1,)), "gumbel", "shape"),
+    ("shape uint64 2**63", lambda: kr.laplace((np.uint64(2**63),)),
+     lambda: mx.random.laplace((np.uint64(2**63),)), "laplace", "shape"),
+    ("shape int64 > int32", lambda: kr.uniform(shape=(np.int64(2**40),)),
+     lambda: mx.random.uniform(shape=(np.int64(2**40),)), "uniform", "shape"),
+    ("shape 0-d int array > int32", lambda: kr.uniform(shape=(np.array(2**40),)),
+     lambda: mx.random.uniform(shape=(np.array(2**40),)), "uniform", "shape"),
+    # what has no __index__ is no int: 1-d, float and bool arrays, NumPy bools
+    ("shape 0-d array", lambda: kr.uniform(shape=np.array(3)),
+     lambda: mx.random.uniform(shape=np.array(3)), "uniform", "shape"),
+    ("shape 1-element array entry", lambda: kr.normal((np.array([3]),)),
+     lambda: mx.random.normal((np.array([3]),)), "normal", "shape"),
+    ("shape 0-d float array entry", lambda: kr.normal((np.array(3.0),)),
+     lambda: mx.random.normal((np.array(3.0),)), "normal", "shape"),
+    ("shape 0-d bool array entry", lambda: kr.normal((np.array(True),)),
+     lambda: mx.random.normal((np.array(True),)), "normal", "shape"),
+    ("key 0-d float array", lambda: kr.key(np.array(3.0)), lambda: mx.random.key(np.array(3.0)),
+     "key", "seed"),
+    ("key 0-d negative array", lambda: kr.key(np.array(-1)), lambda: mx.random.key(np.array(-1)),
+     "key", "seed"),
+    ("key NumPy bool", lambda: kr.key(np.bool_(True)), lambda: mx.random.key(np.bool_(True)),
+     "key", "seed"),
+    ("seed 1-d array", lambda: kr.seed(np.array([3])), lambda: mx.random.seed(np.array([3])),
+     "seed", "seed"),
+    ("split num 1-d array", lambda: kr.split(K, np.array([3])),
+     lambda: mx.random.split(_mk(), np.array([3])), "split", "num"),
+    ("split num uint64 > int32", lambda: kr.split(K, np.uint64(2**40)),
+     lambda: mx.random.split(_mk(), np.uint64(2**40)), "split", "num"),
+    ("categorical axis 0-d float array", lambda: kr.categorical(_z(3), axis=np.array(0.0)),
+     lambda: mx.random.categorical(_mz(3), axis=np.array(0.0)), "categorical", "axis"),
 ]
 
 
@@ -631,3 +671,393 @@ def test_valid_baselines_run(fn_name):
     """The fuzzers' baselines are valid, so each failure comes from the bad argument."""
     fn, kwargs = _VALID[fn_name]
     fn(**kwargs)
+
+
+# ---------------------------------------------------------------------------- ints, as MLX's
+
+class _Index:
+    """Not an int, but with ``__index__``: an int to MLX's binding."""
+
+    def __index__(self) -> int:
+        return 3
+
+
+#: (id, keyrand call, MLX call): int arguments given as NumPy integers, 0-d integer arrays or
+#: ``__index__`` objects, each call without ``key=`` where it can use the global sequence.
+INDEX_ACCEPTED = [
+    ("key 0-d array", lambda: kr.key(np.array(3)), lambda: mx.random.key(np.array(3))),
+    ("key 0-d uint64 array", lambda: kr.key(np.array(2**64 - 1, np.uint64)),
+     lambda: mx.random.key(np.array(2**64 - 1, np.uint64))),
+    ("key __index__", lambda: kr.key(_Index()), lambda: mx.random.key(_Index())),
+    ("split 0-d array", lambda: kr.split(K, np.array(3)),
+     lambda: mx.random.split(_mk(), np.array(3))),
+    ("split uint8", lambda: kr.split(K, np.uint8(3)), lambda: mx.random.split(_mk(), np.uint8(3))),
+    ("split __index__", lambda: kr.split(K, _Index()), lambda: mx.random.split(_mk(), _Index())),
+    ("shape 0-d array", lambda: kr.uniform(shape=(np.array(3),)),
+     lambda: mx.random.uniform(shape=(np.array(3),))),
+    ("shape int64 and 0-d int8 array", lambda: kr.normal((np.int64(2), np.array(3, np.int8))),
+     lambda: mx.random.normal((np.int64(2), np.array(3, np.int8)))),
+    ("shape uint64", lambda: kr.gumbel((np.uint64(4),)),
+     lambda: mx.random.gumbel((np.uint64(4),))),
+    ("shape __index__", lambda: kr.laplace((_Index(), 2)),
+     lambda: mx.random.laplace((_Index(), 2))),
+    ("categorical axis 0-d array", lambda: kr.categorical(np.arange(6, dtype=F32).reshape(2, 3),
+                                                          axis=np.array(0)),
+     lambda: mx.random.categorical(mx.arange(6, dtype=mx.float32).reshape(2, 3),
+                                   axis=np.array(0))),
+    ("categorical num_samples int16", lambda: kr.categorical(np.arange(3, dtype=F32),
+                                                             num_samples=np.int16(4)),
+     lambda: mx.random.categorical(mx.arange(3, dtype=mx.float32), num_samples=np.int16(4))),
+    ("permutation axis 0-d array", lambda: kr.permutation(np.arange(6, dtype=F32).reshape(3, 2),
+                                                          axis=np.array(1)),
+     lambda: mx.random.permutation(mx.arange(6, dtype=mx.float32).reshape(3, 2),
+                                   axis=np.array(1))),
+]
+
+
+@pytest.mark.parametrize("row", INDEX_ACCEPTED, ids=[r[0] for r in INDEX_ACCEPTED])
+def test_index_ints_accepted(row):
+    """Anything with ``__index__`` is an int (keyrand's own check, runs without MLX)."""
+    out = row[1]()
+    assert isinstance(out, np.ndarray)
+
+
+@needs_mlx
+@pytest.mark.parametrize("row", INDEX_ACCEPTED, ids=[r[0] for r in INDEX_ACCEPTED])
+def test_index_ints_as_mlx(row):
+    """Same values as MLX and the same use of the global key sequence."""
+    _, kfn, mfn = row
+    kr.seed(21)
+    mx.random.seed(21)
+    got, want = kfn(), np.array(mfn())
+    np.testing.assert_array_equal(got, want)
+    assert got.dtype == want.dtype
+    assert np.array_equal(kr.state(), np.array(mx.random.state[0]))
+
+
+def test_seed_accepts_index_ints():
+    for value in (np.array(3), np.int64(3), np.uint8(3), _Index()):
+        kr.seed(value)
+        assert np.array_equal(kr.state(), kr.key(3))
+
+
+@needs_mlx
+def test_seed_index_int_as_mlx():
+    kr.seed(np.array(3))
+    mx.random.seed(np.array(3))
+    assert np.array_equal(kr.state(), np.array(mx.random.state[0]))
+    assert np.array_equal(kr.uniform(shape=(4,)), np.array(mx.random.uniform(shape=(4,))))
+
+
+@pytest.mark.parametrize(("shape", "cls"), [
+    ((2**64,), TypeError), ((2**63,), TypeError), ((-(2**63) - 1,), TypeError),
+    ((np.uint64(2**63),), TypeError), ((2**63 - 1,), OverflowError),
+    ((np.int64(2**40),), OverflowError), ((2**31,), OverflowError),
+    ((-(2**31) - 1,), OverflowError),
+])
+def test_shape_entry_out_of_range(shape, cls):
+    """Outside int64: no int to MLX's binding (TypeError); outside int32: OverflowError."""
+    kr.seed(4)
+    before = kr.state()
+    with pytest.raises(cls, match=r"\[uniform\] shape"):
+        kr.uniform(shape=shape)
+    assert np.array_equal(before, kr.state()), "converting arguments must not use a key"
+
+
+# ---------------------------------------------------------------------------- empty but huge shapes
+
+H = 2**31 - 1
+#: Empty outputs NumPy cannot hold: itemsize times the product of the non-zero sizes > 2**63 - 1.
+TOO_BIG_EMPTY = [
+    ("uniform", lambda: kr.uniform(shape=(H, H, 0)), lambda: mx.random.uniform(shape=(H, H, 0))),
+    ("normal", lambda: kr.normal((H, 0, H)), lambda: mx.random.normal((H, 0, H))),
+    ("normal", lambda: kr.normal((H, 0, 2**30), np.complex64, loc=_z(1)),
+     lambda: mx.random.normal((H, 0, 2**30), mx.complex64, loc=_mz(1))),
+    ("truncated_normal", lambda: kr.truncated_normal(_z(1), 1.0, (0, H, H)),
+     lambda: mx.random.truncated_normal(_mz(1), 1.0, (0, H, H))),
+    ("gumbel", lambda: kr.gumbel((H, H, 0)), lambda: mx.random.gumbel((H, H, 0))),
+    ("laplace", lambda: kr.laplace((H, 2**30, 0), np.float64),
+     lambda: mx.random.laplace((H, 2**30, 0), mx.float64)),
+    ("bernoulli", lambda: kr.bernoulli(0.5, (H, H, 4, 0)),
+     lambda: mx.random.bernoulli(0.5, (H, H, 4, 0))),
+    ("randint", lambda: kr.randint(0, 9, (H, H, 0)), lambda: mx.random.randint(0, 9, (H, H, 0))),
+    ("categorical", lambda: kr.categorical(_z(3), shape=(H, H, 0)),
+     lambda: mx.random.categorical(_mz(3), shape=(H, H, 0))),
+    ("multivariate_normal", lambda: kr.multivariate_normal(_z(2), np.eye(2, dtype=F32),
+                                                           (H, H, 0)),
+     lambda: mx.random.multivariate_normal(_mz(2), mx.eye(2), (H, H, 0))),
+    ("bits", lambda: kr.bits((H, H, 0)), None),
+]
+#: Empty outputs just small enough for NumPy (narrow dtypes, or fewer non-zero sizes).
+HOLDABLE_EMPTY = [
+    ("uniform float16", lambda: kr.uniform(shape=(H, H, 0), dtype=np.float16),
+     lambda: mx.random.uniform(shape=(H, H, 0), dtype=mx.float16)),
+    ("uniform float16 array bounds", lambda: kr.uniform(_z(1, dtype=np.float16), 1.0, (H, H, 0),
+                                                        np.float16),
+     lambda: mx.random.uniform(_mz(1, dtype=mx.float16), 1.0, (H, H, 0), mx.float16)),
+    ("uniform", lambda: kr.uniform(shape=(H, 2**30, 0)),
+     lambda: mx.random.uniform(shape=(H, 2**30, 0))),
+    ("normal bfloat16 loc array", lambda: kr.normal((0, H, H), kr.bfloat16,
+                                                    loc=_z(1, dtype=kr.bfloat16)),
+     lambda: mx.random.normal((0, H, H), mx.bfloat16, loc=_mz(1, dtype=mx.bfloat16))),
+    ("truncated_normal float16", lambda: kr.truncated_normal(_z(1, dtype=np.float16), 1.0,
+                                                             (H, H, 0), np.float16),
+     lambda: mx.random.truncated_normal(_mz(1, dtype=mx.float16), 1.0, (H, H, 0), mx.float16)),
+    ("bernoulli array p", lambda: kr.bernoulli(np.full(1, 0.5), (H, H, 0)),
+     lambda: mx.random.bernoulli(mx.full((1,), 0.5), (H, H, 0))),
+    ("randint int8 array bounds", lambda: kr.randint(np.zeros(1, np.int8), 9, (H, H, 0),
+                                                     np.int8),
+     lambda: mx.random.randint(mx.zeros((1,), mx.int8), 9, (H, H, 0), mx.int8)),
+    ("bits width 1", lambda: kr.bits((H, H, 0), 1), None),
+    ("multivariate_normal", lambda: kr.multivariate_normal(_z(2), np.eye(2, dtype=F32),
+                                                           (H, 2**28, 0)),
+     lambda: mx.random.multivariate_normal(_mz(2), mx.eye(2), (H, 2**28, 0))),
+]
+
+
+@pytest.mark.parametrize("row", TOO_BIG_EMPTY, ids=[f"{r[0]}-{i}" for i, r in
+                                                     enumerate(TOO_BIG_EMPTY)])
+def test_empty_shape_numpy_cannot_hold(row):
+    """ValueError naming the function, the shape and why; the global key used as by MLX."""
+    fn, kfn, _ = row
+    kr.seed(8)
+    with pytest.raises(ValueError, match=rf"\[{fn}\] shape: .*NumPy cannot hold it") as info:
+        kfn()
+    assert str(H) in str(info.value) or "1073741824" in str(info.value)
+    kr.seed(8)
+    kr.bits((1,))
+    expected_state = kr.state()
+    kr.seed(8)
+    _raised(kfn)
+    assert np.array_equal(kr.state(), expected_state), "one global key, as a successful draw"
+
+
+@needs_mlx
+@pytest.mark.parametrize("row", [r for r in TOO_BIG_EMPTY if r[2] is not None],
+                         ids=[r[0] for r in TOO_BIG_EMPTY if r[2] is not None])
+def test_empty_shape_numpy_cannot_hold_mlx_key_use(row):
+    """MLX returns the empty array (and uses one key); keyrand refuses after using the same key."""
+    _, kfn, mfn = row
+    kr.seed(9)
+    mx.random.seed(9)
+    assert 0 in mfn().shape
+    _raised(kfn)
+    assert np.array_equal(kr.state(), np.array(mx.random.state[0]))
+
+
+@pytest.mark.parametrize("row", HOLDABLE_EMPTY, ids=[r[0] for r in HOLDABLE_EMPTY])
+def test_empty_shape_numpy_can_hold(row):
+    out = row[1]()
+    assert out.size == 0 and 0 in out.shape
+    if row[2] is not None and mx is not None:
+        want = row[2]()
+        assert out.shape == tuple(want.shape)
+        assert out.dtype.itemsize == want.dtype.size
+
+
+# ---------------------------------------------------------------------------- SVD failures
+
+NAN_COVS = [np.array([[np.nan, 0], [0, 1]], F32), np.full((2, 2), np.nan, F32),
+            np.array([[[1, np.nan], [np.nan, 1]]], F32)]
+
+
+@pytest.mark.parametrize("shape", [(3,), (), (1,), (0,), (2, 3)], ids=str)
+@pytest.mark.parametrize("cov", NAN_COVS, ids=["one NaN", "all NaN", "batch of one"])
+def test_multivariate_normal_nan_cov(cov, shape):
+    """A NaN in cov: RuntimeError naming the function and cov at every shape, one key used.
+
+    MLX raises RuntimeError ("[SVD::eval_cpu] SVD failed") on some runs only, so keyrand's
+    result is checked on its own; its key use against MLX's in the next test.
+    """
+    kr.seed(12)
+    kr.bits((1,))
+    one_key_used = kr.state()
+    kr.seed(12)
+    with pytest.raises(RuntimeError, match=r"\[multivariate_normal\] cov: SVD failed"):
+        kr.multivariate_normal(_z(2), cov, shape)
+    assert np.array_equal(kr.state(), one_key_used)
+
+
+@needs_mlx
+def test_multivariate_normal_nan_cov_key_use():
+    """MLX draws the key before its SVD fails (or not); keyrand uses the same one key."""
+    kr.seed(13)
+    mx.random.seed(13)
+    _raised(lambda: kr.multivariate_normal(_z(2), NAN_COVS[0], (3,)))
+    mx.random.uniform()  # one key, as MLX's multivariate_normal uses whatever its SVD does
+    assert np.array_equal(kr.state(), np.array(mx.random.state[0]))
+
+
+@needs_mlx
+def test_multivariate_normal_inf_cov_is_nan_like_mlx():
+    """An infinite entry gives NaN samples for that batch element only, as MLX's."""
+    cov = np.stack([np.array([[np.inf, 0], [0, 1]], F32), np.eye(2, dtype=F32)])
+    got = kr.multivariate_normal(_z(2), cov, (3, 2), key=K)
+    assert np.isnan(got[:, 0]).all() and np.isfinite(got[:, 1]).all()
+    want = np.array(mx.random.multivariate_normal(_mz(2), mx.array(cov), (3, 2), key=_mk()))
+    assert np.isnan(want[:, 0]).all()
+    np.testing.assert_allclose(got[:, 1], want[:, 1], rtol=1e-5, atol=1e-5)
+
+
+# ---------------------------------------------------------------------------- gpu without a gpu
+
+@pytest.fixture
+def no_cupy(monkeypatch):
+    """keyrand finds no CuPy, even on a GPU machine: ``import cupy`` fails."""
+    monkeypatch.setitem(sys.modules, "cupy", None)
+
+
+def _enter(cm):
+    with cm:
+        pass
+
+
+#: (function named, keyrand call, MLX call): placing work on a gpu that is not there.
+PLACEMENT = [
+    ("set_default_device", lambda: kr.set_default_device(kr.gpu),
+     lambda: mx.set_default_device(mx.gpu)),
+    ("set_default_device", lambda: kr.set_default_device(kr.Device(kr.gpu, 0)),
+     lambda: mx.set_default_device(mx.Device(mx.gpu, 0))),
+    ("new_stream", lambda: kr.new_stream(kr.gpu), lambda: mx.new_stream(mx.gpu)),
+    ("default_stream", lambda: kr.default_stream(kr.Device(kr.gpu)),
+     lambda: mx.default_stream(mx.Device(mx.gpu))),
+    ("stream", lambda: _enter(kr.stream(kr.gpu)), lambda: _enter(mx.stream(mx.gpu))),
+    ("stream", lambda: _enter(kr.stream(kr.Stream(kr.Device(kr.gpu), 1))), None),
+]
+_PLACEMENT_IDS = [f"{r[0]}-{i}" for i, r in enumerate(PLACEMENT)]
+_MLX_HAS_GPU = mx is not None and mx.is_available(mx.gpu)
+
+
+@pytest.mark.parametrize("row", PLACEMENT, ids=_PLACEMENT_IDS)
+def test_gpu_placement_without_cupy(no_cupy, row):
+    """ValueError at once, saying what is missing; the cpu stays the default and works."""
+    fn, kfn, _ = row
+    with pytest.raises(ValueError, match=rf"\[{fn}\] .*gpu.*CuPy is not installed"):
+        kfn()
+    assert kr.default_device() == kr.Device(kr.cpu)
+    assert isinstance(kr.uniform(shape=(2,)), np.ndarray)
+
+
+@needs_mlx
+@pytest.mark.skipif(_MLX_HAS_GPU, reason="this MLX has a gpu backend")
+@pytest.mark.parametrize("row", [r for r in PLACEMENT if r[2] is not None],
+                         ids=[i for i, r in zip(_PLACEMENT_IDS, PLACEMENT, strict=True)
+                              if r[2] is not None])
+def test_gpu_placement_class_as_mlx(no_cupy, row):
+    want, got = _raised(row[2]), _raised(row[1])
+    assert isinstance(want, ValueError), want
+    assert type(got) is type(want), got
+    assert mx.default_device() == mx.cpu
+
+
+class _CudaError(Exception):
+    """Stands for CuPy's CUDARuntimeError, which carries the CUDA status code."""
+
+    def __init__(self, status: int) -> None:
+        super().__init__(f"cudaError {status}")
+        self.status = status
+
+
+def _fake_cupy(count: int = 0, status: int | None = None) -> types.SimpleNamespace:
+    def get_device_count() -> int:
+        if status is not None:
+            raise _CudaError(status)
+        return count
+
+    runtime = types.SimpleNamespace(getDeviceCount=get_device_count)
+    return types.SimpleNamespace(cuda=types.SimpleNamespace(runtime=runtime))
+
+
+@pytest.mark.parametrize(("fake", "index", "says"), [
+    (_fake_cupy(status=35), 0, "no NVIDIA driver"),
+    (_fake_cupy(status=100), 0, "finds no GPU"),
+    (_fake_cupy(status=3), 0, "cannot be initialised"),
+    (_fake_cupy(count=0), 0, "finds no GPU"),
+    (_fake_cupy(count=2), 2, "there is no gpu device 2"),
+], ids=["no driver", "no device (CUDA error)", "other CUDA error", "zero devices",
+        "index too large"])
+def test_gpu_placement_names_what_is_missing(monkeypatch, fake, index, says):
+    monkeypatch.setitem(sys.modules, "cupy", fake)
+    for call in (lambda: kr.set_default_device(kr.Device(kr.gpu, index)),
+                 lambda: kr.new_stream(kr.Device(kr.gpu, index)),
+                 lambda: kr.uniform(key=K, stream=kr.Device(kr.gpu, index))):
+        with pytest.raises(ValueError, match=says):
+            call()
+    assert kr.default_device() == kr.Device(kr.cpu)
+
+
+#: Every sampler, valid but for its gpu stream, called without ``key=`` where it takes one.
+GPU_SAMPLERS = [
+    ("uniform", lambda s: kr.uniform(shape=(3,), stream=s)),
+    ("normal", lambda s: kr.normal((3,), np.complex64, stream=s)),
+    ("truncated_normal", lambda s: kr.truncated_normal(-1.0, 1.0, (3,), stream=s)),
+    ("gumbel", lambda s: kr.gumbel((3,), stream=s)),
+    ("laplace", lambda s: kr.laplace((3,), np.float64, stream=s)),
+    ("bernoulli", lambda s: kr.bernoulli(_z(3) + 0.5, stream=s)),
+    ("randint", lambda s: kr.randint(0, 9, (3,), stream=s)),
+    ("categorical", lambda s: kr.categorical(_z(2, 3), stream=s)),
+    ("permutation", lambda s: kr.permutation(_z(3, 2), axis=1, stream=s)),
+    ("multivariate_normal", lambda s: kr.multivariate_normal(_z(2), np.eye(2, dtype=F32),
+                                                             stream=s)),
+    ("bits", lambda s: kr.bits((3,), 2, stream=s)),
+]
+
+
+@pytest.mark.parametrize("where", [kr.gpu, kr.Device(kr.gpu, 0), kr.Stream(kr.Device(kr.gpu))],
+                         ids=["DeviceType", "Device", "Stream"])
+@pytest.mark.parametrize("row", GPU_SAMPLERS, ids=[r[0] for r in GPU_SAMPLERS])
+def test_sampler_on_missing_gpu_uses_one_key(no_cupy, row, where):
+    """ValueError naming the function and the stream, after one global key is used (as MLX)."""
+    fn, call = row
+    kr.seed(14)
+    kr.bits((1,))
+    one_key_used = kr.state()
+    kr.seed(14)
+    with pytest.raises(ValueError, match=rf"\[{fn}\] stream: .*CuPy is not installed"):
+        call(where)
+    assert np.array_equal(kr.state(), one_key_used)
+
+
+def test_split_on_missing_gpu_uses_no_key(no_cupy):
+    kr.seed(14)
+    before = kr.state()
+    with pytest.raises(ValueError, match=r"\[split\] stream"):
+        kr.split(K, 3, stream=kr.gpu)
+    assert np.array_equal(kr.state(), before)
+
+
+_SAMPLER_NAMES = ["uniform", "normal", "truncated_normal", "gumbel", "laplace", "bernoulli",
+                  "randint", "categorical", "permutation", "multivariate_normal", "split"]
+
+
+@needs_mlx
+@pytest.mark.skipif(_MLX_HAS_GPU, reason="this MLX has a gpu backend")
+@pytest.mark.parametrize("row", PARITY, ids=[r[0] for r in PARITY])
+def test_error_parity_on_missing_gpu(no_cupy, monkeypatch, row):
+    """Every row of the parity table with ``stream=gpu`` and no gpu: MLX's class and key use."""
+    for name in _SAMPLER_NAMES:
+        monkeypatch.setattr(kr, name, functools.partial(getattr(kr, name), stream=kr.gpu))
+        monkeypatch.setattr(mx.random, name, functools.partial(getattr(mx.random, name),
+                                                               stream=mx.gpu))
+    _, kfn, mfn, _, _ = row
+    kr.seed(15)
+    mx.random.seed(15)
+    got, want = _raised(kfn), _raised(mfn)
+    assert want is not None and type(got) is type(want), f"MLX {want!r}, keyrand {got!r}"
+    assert np.array_equal(kr.state(), np.array(mx.random.state[0]))
+
+
+@needs_mlx
+@pytest.mark.skipif(_MLX_HAS_GPU, reason="this MLX has a gpu backend")
+def test_valid_draws_on_missing_gpu_as_mlx(no_cupy):
+    """A valid draw with ``stream=gpu``: ValueError in both, then the sequences still agree."""
+    kr.seed(16)
+    mx.random.seed(16)
+    assert isinstance(_raised(lambda: kr.normal((4,), stream=kr.gpu)), ValueError)
+    assert isinstance(_raised(lambda: mx.random.normal((4,), stream=mx.gpu)), ValueError)
+    np.testing.assert_array_equal(kr.uniform(shape=(5,)), np.array(mx.random.uniform(shape=(5,))))
+
+
+def test_import_does_not_import_cupy():
+    code = "import sys, keyrand; keyrand.uniform(shape=(2,)); assert 'cupy' not in sys.modules"
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=300)

@@ -5,54 +5,87 @@ See docs/algorithms.md §7.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import operator
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 
 from ._codes import MAX_WORDS
 
 _INT32_MAX = 2**31 - 1
+_INT64_MAX = 2**63 - 1
+#: NumPy's largest array in bytes (``NPY_MAX_INTP``), zero-length dimensions left out.
+_NUMPY_MAX_BYTES = int(np.iinfo(np.intp).max)
+
+
+def as_index(value: object) -> int | None:
+    """``value`` as an int if MLX's binding takes it where an int is expected, else None.
+
+    That is anything with ``__index__``: Python ints and bools, NumPy integer
+    scalars and 0-d integer arrays (NumPy bools and floats have none).
+    """
+    try:
+        return operator.index(value)
+    except TypeError:
+        return None
+
+
+def _is_sequence(shape: object) -> bool:
+    # Python's sequence protocol (what MLX's binding iterates), text and mappings excluded.
+    if isinstance(shape, (str, bytes, Mapping)):
+        return False
+    if isinstance(shape, np.ndarray):
+        return shape.ndim == 1
+    if isinstance(shape, Sequence):
+        return True
+    kind = type(shape)
+    return hasattr(kind, "__getitem__") and hasattr(kind, "__len__") and getattr(
+        shape, "ndim", 1) == 1
 
 
 def check_shape(shape: object, fn: str, name: str = "shape") -> tuple[int, ...]:
     """Convert a shape argument: a sequence of ints, each in int32 range.
 
     Like MLX's argument conversion this runs before a global key is drawn;
-    negative entries are refused later by :func:`check_nonnegative`.
+    negative entries are refused later by :func:`check_nonnegative`. An entry
+    may be anything with ``__index__`` (a NumPy integer, a 0-d integer array).
 
     Raises:
-        TypeError: ``shape`` is not a sequence of ints (a bare int included).
-        OverflowError: an entry lies outside int32.
+        TypeError: ``shape`` is not a sequence of ints (a bare int included),
+            or an entry lies outside int64.
+        OverflowError: an entry lies inside int64 but outside int32.
     """
-    if isinstance(shape, (str, bytes)) or not isinstance(shape, (Sequence, np.ndarray)):
+    if not _is_sequence(shape):
         raise TypeError(f"[{fn}] {name} must be a sequence of ints, not {type(shape).__name__}.")
     dims = []
     for d in shape:
-        # A Python bool is an int to MLX's binding; NumPy's bool is not.
-        if isinstance(d, np.bool_) or not isinstance(d, (int, np.integer)):
+        v = as_index(d)
+        if v is None:
             raise TypeError(f"[{fn}] {name} must contain ints, not {type(d).__name__}.")
-        d = int(d)
-        if not -_INT32_MAX - 1 <= d <= _INT32_MAX:
-            raise OverflowError(f"[{fn}] {name}: dimension {d} does not fit in int32.")
-        dims.append(d)
+        if not -_INT64_MAX - 1 <= v <= _INT64_MAX:
+            raise TypeError(f"[{fn}] {name}: dimension {v} is not an int64.")
+        if not -_INT32_MAX - 1 <= v <= _INT32_MAX:
+            raise OverflowError(f"[{fn}] {name}: dimension {v} does not fit in int32.")
+        dims.append(v)
     return tuple(dims)
 
 
 def check_int(value: object, fn: str, name: str) -> int:
     """Convert an int argument (``num``, ``axis``, ``num_samples``) as MLX's binding does.
 
-    Like :func:`check_shape` this runs before a global key is drawn. A Python
-    bool counts as an int.
+    Like :func:`check_shape` this runs before a global key is drawn. Anything
+    with ``__index__`` counts as an int (a Python bool, a NumPy integer, a 0-d
+    integer array).
 
     Raises:
         TypeError: ``value`` is not an int, or lies outside int32.
     """
-    if isinstance(value, np.bool_) or not isinstance(value, (int, np.integer)):
+    v = as_index(value)
+    if v is None:
         raise TypeError(f"[{fn}] {name} must be an int, not {type(value).__name__}.")
-    value = int(value)
-    if not -_INT32_MAX - 1 <= value <= _INT32_MAX:
-        raise TypeError(f"[{fn}] {name}: {value} does not fit in int32.")
-    return value
+    if not -_INT32_MAX - 1 <= v <= _INT32_MAX:
+        raise TypeError(f"[{fn}] {name}: {v} does not fit in int32.")
+    return v
 
 
 def check_nonnegative(shape: tuple[int, ...], fn: str, name: str = "shape") -> None:
@@ -63,6 +96,32 @@ def check_nonnegative(shape: tuple[int, ...], fn: str, name: str = "shape") -> N
     """
     if any(d < 0 for d in shape):
         raise ValueError(f"[{fn}] {name}: negative dimensions not allowed, got {tuple(shape)}.")
+
+
+def check_fits(shape: tuple[int, ...], dtype: np.dtype, fn: str) -> None:
+    """Refuse an output NumPy cannot hold: an empty array of a huge shape.
+
+    NumPy requires ``itemsize·Π(non-zero dimensions)`` to fit in ``intp``,
+    even when a zero dimension makes the array empty; MLX has no such limit and
+    returns, e.g., ``uniform(shape=(2**31 - 1, 2**31 - 1, 0))``. Non-empty
+    outputs pass (:func:`check_words` refuses those that large). Samplers
+    call this once the output's shape and dtype are known, after the global
+    key is drawn (MLX's call succeeds, so it uses a key).
+
+    Raises:
+        ValueError: the array would exceed NumPy's size limit.
+    """
+    if 0 not in shape:
+        return
+    nbytes = np.dtype(dtype).itemsize
+    for d in shape:
+        nbytes *= d or 1
+    if nbytes > _NUMPY_MAX_BYTES:
+        raise ValueError(
+            f"[{fn}] shape: MLX returns an empty {np.dtype(dtype)} array of shape "
+            f"{tuple(shape)}, but NumPy cannot hold it: NumPy requires the item size times "
+            f"the product of the non-zero dimensions ({nbytes} bytes) to be at most "
+            f"{_NUMPY_MAX_BYTES}, even for an empty array.")
 
 
 def check_words(num_words: int, fn: str) -> None:

@@ -6,7 +6,8 @@ unrolled from :mod:`keyrand._threefry`'s ``ROTATIONS``/``PARITY``/``BLOCKS``,
 the transform and rounding codes come from :mod:`keyrand._codes`, and
 every constant of MLX's erfinv, glibc's ``logf``/``log1pf`` and the float16
 rounding is printed (as an exact hexadecimal literal) from
-:mod:`keyrand._mathf32`. The device functions transliterate the Numba ones
+:mod:`keyrand._mathf32`, and those of glibc's double ``log1p`` from
+:mod:`keyrand._mathf64`. The device functions transliterate the Numba ones
 operation by operation; the source is compiled with ``--fmad=false`` and no
 fast-math, so every ``a*b + c`` is two rounded operations and ``__fmaf_rn``
 appears exactly where docs/algorithms.md §5 has an fma.
@@ -23,6 +24,7 @@ import numpy as np
 
 from . import _codes
 from . import _mathf32 as m
+from . import _mathf64 as m64
 from . import _threefry as tf
 
 
@@ -56,6 +58,14 @@ def _horner_fma(name: str, coeffs: tuple, x: str) -> str:
 
 def _table(values) -> str:
     return ", ".join(_f64(v) for v in values)
+
+
+def _log1p64_consts() -> str:
+    """The constants and high-word thresholds of ``kr_log1p64``, from :mod:`keyrand._mathf64`."""
+    doubles = ", ".join(f"{name} = {_f64(v)}" for name, v in m64.LOG1P.items())
+    ints = ", ".join(f"hi_{name} = (int){v & 0xFFFFFFFF:#010x}u"
+                     for name, v in m64.LOG1P_HI.items())
+    return f"    const double {doubles};\n    const int {ints};"
 
 
 def _log1pf_poly() -> str:
@@ -279,36 +289,31 @@ __device__ __forceinline__ float kr_log1pf(float x) {
 }
 
 // ---------------------------------------------------------------- glibc log1p, double (laplace float64)
-// fdlibm's log1p as glibc 2.36 ships it for x86-64 with FMA: GCC contracted the products
-// marked __fma_rn below (those whose sum is in the same basic block); checked against the
-// host's log1p on the inputs laplace uses, -|s| for s in SYM.
+// keyrand._mathf64.log1p transliterated, its constants and thresholds printed from that
+// module's tables: fdlibm's log1p as glibc 2.36 ships it for x86-64 with FMA.
 __device__ __forceinline__ double kr_log1p64(double x) {
-    const double ln2_hi = 6.93147180369123816490e-01, ln2_lo = 1.90821492927058770002e-10;
-    const double Lp1 = 6.666666666666735130e-01, Lp2 = 3.999999999940941908e-01,
-                 Lp3 = 2.857142874366239149e-01, Lp4 = 2.222219843214978396e-01,
-                 Lp5 = 1.818357216161805012e-01, Lp6 = 1.531383769920937332e-01,
-                 Lp7 = 1.479819860511658591e-01;
+@LOG1P64_CONSTS@
     const int hx = __double2hiint(x);
     const int ax = hx & 0x7fffffff;
     int k = 1, hu = 0;
     double f = 0.0, c = 0.0;
-    if (hx < 0x3FDA827A) {
-        if (ax >= 0x3ff00000) {
+    if (hx < hi_sqrt2_m1) {
+        if (ax >= hi_one) {
             if (x == -1.0) return -__longlong_as_double(0x7FF0000000000000ll);
             const double sx = x - x;
             return kr_nan1<double>(sx / sx, x);
         }
-        if (ax < 0x3e200000) {
-            if (ax < 0x3c900000) return x;
+        if (ax < hi_tiny) {
+            if (ax < hi_negligible) return x;
             return __fma_rn(-(x * x), 0.5, x);
         }
-        if (hx > 0 || hx <= (int)0xbfd2bec4) { k = 0; f = x; hu = 1; }
-    } else if (hx >= 0x7ff00000) {
+        if (hx > 0 || hx <= hi_one_m_sqrt2_2) { k = 0; f = x; hu = 1; }
+    } else if (hx >= hi_inf) {
         return kr_nan1<double>(x + x, x);
     }
     if (k != 0) {
         double u;
-        if (hx < 0x43400000) {
+        if (hx < hi_two54) {
             u = 1.0 + x;
             hu = __double2hiint(u);
             k = (hu >> 20) - 1023;
@@ -321,7 +326,7 @@ __device__ __forceinline__ double kr_log1p64(double x) {
             c = 0.0;
         }
         hu &= 0x000fffff;
-        if (hu < 0x6a09e) {
+        if (hu < hi_sqrt2_mant) {
             u = __hiloint2double(hu | 0x3ff00000, __double2loint(u));
         } else {
             k += 1;
@@ -338,7 +343,7 @@ __device__ __forceinline__ double kr_log1p64(double x) {
             c = __fma_rn(dk, ln2_lo, c);
             return __fma_rn(dk, ln2_hi, c);
         }
-        const double R = hfsq * __fma_rn(-0.66666666666666666, f, 1.0);
+        const double R = hfsq * __fma_rn(-two_thirds, f, 1.0);
         if (k == 0) return f - R;
         return __fma_rn(dk, ln2_hi, -((R - __fma_rn(dk, ln2_lo, c)) - f));
     }
@@ -675,6 +680,7 @@ def source() -> str:
         "@LN2_HI@": _f32(m._LN2_HI),
         "@LN2_LO@": _f32(m._LN2_LO),
         "@LOG1P_POLY@": _log1pf_poly(),
+        "@LOG1P64_CONSTS@": _log1p64_consts(),
         "@ERFINV_TAIL@": _horner_fma("p_tail", m._ERFINV_TAIL, "t"),
         "@ERFINV_CENTRAL@": _horner_fma("p_central", m._ERFINV_CENTRAL, "t"),
         "@ERFINV_SPLIT@": _f32(m._ERFINV_SPLIT),

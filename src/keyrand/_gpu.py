@@ -41,11 +41,8 @@ from ._dtypes import bfloat16, float16, float32, float64
 
 try:  # CuPy is an optional dependency (pip install keyrand[gpu]).
     import cupy
-except ImportError as _err:  # pragma: no cover - depends on the environment
+except ImportError:  # pragma: no cover - depends on the environment
     cupy = None
-    _IMPORT_ERROR: Exception | None = _err
-else:
-    _IMPORT_ERROR = None
 
 #: Threads per block of the generating kernels.
 THREADS = 256
@@ -65,34 +62,6 @@ _modules: dict[tuple, object] = {}
 _streams: dict[tuple[int, int], object] = {}
 _sm_counts: dict[int, int] = {}
 _source: str | None = None
-
-
-# ------------------------------------------------------------------------------ availability
-
-def require(device_index: int, fn: str) -> None:
-    """Check that CuPy and CUDA device ``device_index`` are usable, or raise naming what is missing.
-
-    Raises:
-        RuntimeError: CuPy is not installed, or CUDA reports no usable GPU.
-        ValueError: ``device_index`` is not a GPU CuPy can see.
-    """
-    if cupy is None:
-        raise RuntimeError(
-            f"[{fn}] stream: the gpu device needs CuPy, which is not installed "
-            f"({_IMPORT_ERROR}); install it with `pip install keyrand[gpu]` (or the "
-            "cupy-cudaXXx wheel matching your CUDA), or use the cpu device.")
-    try:
-        count = cupy.cuda.runtime.getDeviceCount()
-    except Exception as err:  # CUDARuntimeError: no driver, no device, ...
-        raise RuntimeError(
-            f"[{fn}] stream: the gpu device needs an NVIDIA GPU with a working CUDA driver, "
-            f"but CuPy found none ({err}); use the cpu device.") from None
-    if count == 0:
-        raise RuntimeError(f"[{fn}] stream: the gpu device needs an NVIDIA GPU, but CUDA "
-                           "reports none; use the cpu device.")
-    if device_index >= count:
-        raise ValueError(f"[{fn}] stream: gpu device {device_index} does not exist; CuPy sees "
-                         f"{count} GPU(s) (indices 0 to {count - 1}).")
 
 
 def is_device_array(x: object) -> bool:
@@ -481,7 +450,6 @@ __all__ = [
     "erfinv",
     "fill",
     "fill_runs",
-    "require",
     "source",
     "to_narrow",
     "widen",

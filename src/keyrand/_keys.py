@@ -20,26 +20,30 @@ import time
 
 import numpy as np
 
+from ._checks import as_index
+
 _U64_MAX = (1 << 64) - 1
 #: Counter word that separates per-thread starting keys from ordinary draws ("thrd").
 _THREAD_TAG = 0x74687264
 
 
 def _check_seed(seed: object, fn: str) -> int:
-    # A Python bool is an int to MLX's binding (key(True) == key(1)).
-    if not isinstance(seed, (int, np.integer)):
+    # Anything with __index__ is an int to MLX's binding: a bool (key(True) == key(1)),
+    # a NumPy integer, a 0-d integer array.
+    s = as_index(seed)
+    if s is None:
         raise TypeError(f"[{fn}] seed must be an int in [0, 2**64), not {type(seed).__name__}.")
-    seed = int(seed)
-    if not 0 <= seed <= _U64_MAX:
-        raise TypeError(f"[{fn}] seed must be in [0, 2**64), got {seed}.")
-    return seed
+    if not 0 <= s <= _U64_MAX:
+        raise TypeError(f"[{fn}] seed must be in [0, 2**64), got {s}.")
+    return s
 
 
 def key(seed: int) -> np.ndarray:
     """Make a PRNG key from a seed.
 
     Args:
-        seed: Integer in ``[0, 2**64)``.
+        seed: Integer in ``[0, 2**64)`` (anything with ``__index__``, e.g. a NumPy
+            integer or a 0-d integer array).
 
     Returns:
         uint32 array ``[seed >> 32, seed & 0xFFFFFFFF]`` of shape (2,).

@@ -41,6 +41,7 @@ from ._codes import (
     WORD_F64,
 )
 from ._mathf32 import log1pf, logf, logf_block, mlx_erfinv, round_bf16, round_f16
+from ._mathf64 import log1p
 
 _TWO63 = 2.0**63
 _TWO31 = 2.0**31
@@ -226,9 +227,9 @@ def _laplace(rd, w, p):
 
 @njit(cache=True, inline="always")
 def _laplace64(rd, w, p):
-    # float64 laplace (§6.6 step 3): the C library's double log1p, which Numba's math.log1p calls.
+    # float64 laplace (§6.6 step 3): glibc's double log1p, ported (no host C library call).
     s = sym(w)
-    v = np.float64(_sign(s)) * math.log1p(-np.float64(abs(s)))
+    v = np.float64(_sign(s)) * log1p(-np.float64(abs(s)))
     v = p[0] * v if p[2] != 0.0 else v
     return p[1] + v if p[3] != 0.0 else v
 

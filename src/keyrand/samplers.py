@@ -22,13 +22,14 @@ import numpy as np
 from . import _codes
 from ._checks import (
     broadcast_shapes,
+    check_fits,
     check_int,
     check_nonnegative,
     check_shape,
     check_within,
     check_words,
 )
-from ._devices import DeviceType, Stream, resolve
+from ._devices import DeviceType, require, resolve
 from ._dtypes import (
     arith,
     as_dtype,
@@ -86,24 +87,56 @@ class _Call:
     """One sampler call: its stream, backend and key, resolved in MLX's order.
 
     Argument conversion (TypeError) happens before the global key is drawn;
-    every later failure still uses up that key (§2.3, §7).
+    every later failure still uses up that key. A gpu stream is checked by
+    :meth:`ready` after the key is drawn, where MLX's op first needs the
+    stream, so a call on a machine without a usable gpu uses a key as MLX's does.
     """
 
     def __init__(self, fn: str, key: object, stream: object) -> None:
         self.fn = fn
-        st = resolve(stream, fn)
-        self.stream = st
-        self.backend = _backend(st, fn)
-        self.on_gpu = st.device.type is DeviceType.gpu
-        #: Array module of the results: NumPy on the cpu, CuPy on a gpu.
-        self.xp = self.backend.xp() if self.on_gpu else np
-        if self.on_gpu:
-            _enter_scope(self.backend.activate(st))
+        self.stream = resolve(stream, fn)
+        self.on_gpu = self.stream.device.type is DeviceType.gpu
+        self._backend = None if self.on_gpu else _cpu_backend()
         self.key = next_key() if key is None else key
         self.deferred = _DEFER.get()
 
+    def ready(self):
+        """The backend module, checking on first use that a gpu stream can run.
+
+        Raises:
+            ValueError: a gpu stream without CuPy, a CUDA driver or the GPU.
+        """
+        if self._backend is None:
+            require(self.stream.device, self.fn, "stream")
+            from . import _gpu
+
+            _enter_scope(_gpu.activate(self.stream))
+            self._backend = _gpu
+        return self._backend
+
+    @property
+    def backend(self):
+        """The backend module: :mod:`keyrand._cpu`, or :mod:`keyrand._gpu` (see :meth:`ready`)."""
+        return self.ready()
+
+    @property
+    def xp(self):
+        """Array module of the results: NumPy on the cpu, CuPy on a gpu."""
+        return self.ready().xp() if self.on_gpu else np
+
     def checked_key(self) -> np.ndarray:
         return check_key(self.key, self.fn, device=self.on_gpu)
+
+    def empty_result(self, shape: tuple[int, ...], dtype: np.dtype) -> np.ndarray:
+        """The result of a draw with no elements, its key checked as a draw's would be.
+
+        Paths that finish array parameters in a wider dtype than the output use
+        this, so no intermediate larger than the output is ever shaped like it
+        (see :func:`~keyrand._checks.check_fits`).
+        """
+        self.checked_key()
+        with self.placed():
+            return self.xp.empty(shape, dtype)
 
     def placed(self) -> contextlib.AbstractContextManager:
         """Make this call's device and stream current (a no-op on the cpu)."""
@@ -185,17 +218,12 @@ class Plan:
         return self._finish(out)
 
 
-def _backend(st: Stream, fn: str):
+def _cpu_backend():
     # The backends load Numba or CuPy, so they are imported by the first draw, not by
     # ``import keyrand``.
-    if st.device.type is DeviceType.cpu:
-        from . import _cpu
+    from . import _cpu
 
-        return _cpu
-    from . import _gpu
-
-    _gpu.require(st.device.index, fn)
-    return _gpu
+    return _cpu
 
 
 def _cpu_math():
@@ -282,6 +310,8 @@ def _uniform_in(call: _Call, lo: np.ndarray, rng: np.ndarray, shape: tuple[int, 
     if _scalar(rng) and _scalar(lo):
         params = (_clamp_of(d), float(rng), float(lo))
         return call.fused(shape, _codes.UNIFORM, rounding_code(d), params, float32, d)
+    if _size(shape) == 0:
+        return call.empty_result(shape, d)
     u = _unit(call, shape, d)
     return call.xp.broadcast_to(arith(np.add, arith(np.multiply, rng, u, d), lo, d),
                                 shape).copy()
@@ -317,11 +347,13 @@ def bits(shape: ShapeLike = (), width: int = 4, key: object = None,
     if width not in (1, 2, 4):
         raise ValueError(f"[{fn}] width must be 1, 2 or 4 bytes, got {width!r}.")
     check_nonnegative(dims, fn)
+    call.ready()
     keys = check_key(call.key, fn, batch=True, device=call.on_gpu)
     num_bytes = _size(dims) * width
     num_words = _codes.words_needed(_size(dims), width)
     check_words(num_words, fn)
     batch = keys.shape[:-1]
+    check_fits(batch + dims, np.dtype(f"uint{8 * width}"), fn)
     if width == 4 and batch == ():
         return call.fused(dims, _codes.BITS, 0, (), np.uint32, np.uint32)
     flat_keys = keys.reshape(-1, 2)
@@ -339,7 +371,7 @@ def split(key: object, num: int = 2, stream: object = None) -> np.ndarray:
     """Split a key into ``num`` independent subkeys.
 
     ``split(key, num)`` is ``bits((num, 2), key=key)``: row ``i`` is subkey ``i``
-    (docs/algorithms.md §2).
+    (docs/algorithms.md §2.1).
 
     Args:
         key: uint32 key of shape (2,).
@@ -398,11 +430,13 @@ def uniform(low: object = 0, high: object = 1, shape: ShapeLike = (),
     if not is_float(d):
         raise ValueError(f"[{fn}] dtype: can only generate uniform numbers with real floating "
                          f"point type, got {d}.")
+    call.ready()
     lo = cast(lo_in, d)
     rng = arith(np.subtract, cast(hi_in, d), lo, d)
     check_within(fn, dims, rng.shape, lo.shape)
     _no_float64(d, fn)
     check_nonnegative(dims, fn)
+    check_fits(dims, d, fn)
     return _uniform_in(call, lo, rng, dims, d)
 
 
@@ -440,9 +474,11 @@ def normal(shape: ShapeLike = (), dtype: object = float32, loc: object = None,
     if d != complex64 and not is_float(d):
         raise ValueError(f"[{fn}] dtype: only floating point and complex64 types are "
                          f"supported, got {d}.")
+    call.ready()
     check_nonnegative(dims, fn)
     extra = [a.shape for a in (loc_in, scale_in) if a is not None]
     out_shape = broadcast_shapes(fn, dims, *extra)
+    check_fits(out_shape, d, fn)
     if d == complex64:
         return _complex_normal(call, dims, loc_in, scale_in)
     c = cast(np.asarray(_SQRT2, float64), d) if d == float64 else cast(
@@ -453,6 +489,8 @@ def normal(shape: ShapeLike = (), dtype: object = float32, loc: object = None,
         has_loc = loc_in is not None
         params = (float(c), float(loc_in) if has_loc else 0.0, float(has_loc))
         return call.fused(dims, _codes.NORMAL, rounding_code(d), params, float32, d)
+    if _size(out_shape) == 0:
+        return call.empty_result(out_shape, d)
     e = call.generate(_size(dims), _codes.ERFINV_SYM, 0, (), float32).reshape(dims)
     z = arith(np.multiply, c, cast(e, d), d)
     if loc_in is not None:
@@ -538,6 +576,7 @@ def truncated_normal(lower: object, upper: object, shape: ShapeLike | None = Non
     if not is_float(d):
         raise ValueError(f"[{fn}] dtype: truncated_normal only accepts floating point dtypes, "
                          f"got {d}.")
+    call.ready()
     c = cast(np.asarray(_SQRT2, np.float32), d)
     lo_b, hi_b = cast(lower_in, d), cast(upper_in, d)
     a = _erf_d(arith(np.divide, lo_b, c, d), d)
@@ -546,9 +585,12 @@ def truncated_normal(lower: object, upper: object, shape: ShapeLike | None = Non
     check_within(fn, dims, rng.shape, a.shape)
     _no_float64(d, fn)
     check_nonnegative(dims, fn)
+    check_fits(dims, d, fn)
     if all(_scalar(x) for x in (a, rng, lo_b, hi_b)):
         params = (_clamp_of(d), float(rng), float(a), float(c), float(hi_b), float(lo_b))
         return call.fused(dims, _codes.TRUNCATED_NORMAL, rounding_code(d), params, float32, d)
+    if _size(dims) == 0:
+        return call.empty_result(dims, d)
     x = _uniform_in(call, a, rng, dims, d)
     x32 = cast(x, np.float32)
     e = call.backend.erfinv(x32) if call.on_gpu else _cpu_math().erfinv_array(x32)
@@ -584,9 +626,11 @@ def gumbel(shape: ShapeLike = (), dtype: object = float32, key: object = None,
     dims = check_shape(shape, fn)
     d = as_dtype(dtype, fn)
     call = _Call(fn, key, stream)
+    call.ready()
     d = _float_dtype(d, fn, "can only generate gumbel numbers with real floating point type")
     _no_float64(d, fn)
     check_nonnegative(dims, fn)
+    check_fits(dims, d, fn)
     return call.fused(dims, _codes.GUMBEL, rounding_code(d), (_clamp_of(d),), float32, d)
 
 
@@ -619,7 +663,9 @@ def laplace(shape: ShapeLike = (), dtype: object = float32, loc: float = 0.0,
     loc32, scale32 = (_plain_float(v, fn, n) for v, n in ((loc, "loc"), (scale, "scale")))
     call = _Call(fn, key, stream)
     d = _float_dtype(d, fn, "only real floating point types are supported")
+    call.ready()
     check_nonnegative(dims, fn)
+    check_fits(dims, d, fn)
     has_scale, has_loc = scale32 != 1, loc32 != 0
     if d == float64:
         params = (float(scale32), float(loc32), float(has_scale), float(has_loc))
@@ -681,9 +727,11 @@ def bernoulli(p: object = 0.5, shape: ShapeLike | None = None, key: object = Non
     if not is_float(p_in.dtype):
         raise ValueError(f"[{fn}] p: bernoulli probability must be a float type, "
                          f"got {p_in.dtype}.")
+    call.ready()
     if dims is None:
         dims = p_in.shape
     check_nonnegative(dims, fn)
+    check_fits(dims, np.dtype(np.bool_), fn)
     wide = p_in.dtype == float64
     if wide:
         t = p_in * _BERNOULLI_SCALE
@@ -697,6 +745,8 @@ def bernoulli(p: object = 0.5, shape: ShapeLike | None = None, key: object = Non
     if _scalar(t):
         kind = _codes.BERNOULLI64 if wide else _codes.BERNOULLI
         return call.fused(dims, kind, 0, (float(t),), np.bool_, np.bool_)
+    if n == 0:
+        return call.empty_result(dims, np.dtype(np.bool_))
     kind, dtype = (_codes.WORD_F64, float64) if wide else (_codes.WORD_F32, float32)
     return call.generate(n, kind, 0, (), dtype).reshape(dims) < call.on(t)
 
@@ -736,10 +786,12 @@ def randint(low: object, high: object, shape: ShapeLike = (), dtype: object = np
     hi_in = convert_scalar_or_array(high, fn, "high")
     if d not in _codes.INT_CODES:
         raise ValueError(f"[{fn}] dtype: randint only accepts integer dtypes and bool, got {d}.")
+    call.ready()
     check_nonnegative(dims, fn)
     lo32 = cast(lo_in, float32)
     rng = cast(hi_in, float32) - lo32
     check_within(fn, dims, rng.shape, lo32.shape)
+    check_fits(dims, d, fn)
     hm1 = _int_cast(_minus_one(hi_in), d)
     lo_d = _int_cast(lo_in, d)
     hm1_host, lo_host = hm1, lo_d
@@ -762,6 +814,8 @@ def randint(low: object, high: object, shape: ShapeLike = (), dtype: object = np
             params = randint_clamped_params(params, hm1_host, lo_host)
             return call.fused(dims, _codes.RANDINT_CLAMPED, _codes.INT_CODES[d], params, d, d)
         return call.fused(dims, _codes.RANDINT, _codes.INT_CODES[d], params, d, d, clamp)
+    if _size(dims) == 0:
+        return call.empty_result(dims, d)
     u = _unit(call, dims, float32)
     r = call.backend.convert_int(np.floor((call.on(rng) * u) + call.on(lo32)), d)
     return clamp(r.reshape(dims))
@@ -796,7 +850,7 @@ def _int_cast(x: np.ndarray, d: np.dtype) -> np.ndarray:
     from ._transforms import to_int_array
 
     to_int_array(src.reshape(-1), out.reshape(-1), _codes.INT_CODES[d],
-                    src.size - src.size % block if block else 0)
+                 src.size - src.size % block if block else 0)
     return out
 
 
@@ -854,6 +908,8 @@ def categorical(logits: object, axis: int = -1, shape: ShapeLike | None = None,
         S = L.shape[:a] + L.shape[a + 1:-1] + (k,)
     else:
         S = reduced
+    call.ready()
+    check_fits(S, np.dtype(np.uint32), fn)
     n = L.shape[a]
     if n > 0 and L.size == n and len(S) > 0:
         return _categorical_icdf(call, L.reshape(-1), S)
@@ -884,6 +940,8 @@ def _numeric_array(value: object, fn: str, name: str) -> np.ndarray:
 
 def _categorical_icdf(call: _Call, x: np.ndarray, S: tuple[int, ...]) -> np.ndarray:
     """Inverse-CDF categorical for 1-D logits ``x`` (§6.9)."""
+    if _size(S) == 0:
+        return call.empty_result(S, np.dtype(np.uint32))
     x = x.astype(float64 if x.dtype == float64 else float32)
     m = x.max()
     if np.isinf(m):
@@ -929,13 +987,16 @@ def permutation(x: object, axis: int = 0, key: object = None,
             # MLX converts x to a C int after drawing the key.
             raise RuntimeError(f"[{fn}] x: {n} does not fit in int32 (std::bad_cast).")
         check_nonnegative((n,), fn, "x")
+        call.ready()
         return _argsort(call, n)
-    arr = call.on(x) if call.on_gpu else to_numpy(x)
-    a = axis + arr.ndim if axis < 0 else axis
-    if not 0 <= a < arr.ndim:
-        raise IndexError(f"[{fn}] axis: {axis} is out of range for an array with {arr.ndim} "
+    shape = np.shape(x)
+    a = axis + len(shape) if axis < 0 else axis
+    if not 0 <= a < len(shape):
+        raise IndexError(f"[{fn}] axis: {axis} is out of range for an array with {len(shape)} "
                          "dimensions.")
-    return np.take(arr, _argsort(call, arr.shape[a]), axis=a)
+    call.ready()
+    arr = call.on(x) if call.on_gpu else to_numpy(x)
+    return np.take(arr, _argsort(call, shape[a]), axis=a)
 
 
 def _argsort(call: _Call, n: int) -> np.ndarray:
@@ -956,6 +1017,13 @@ def multivariate_normal(mean: object, cov: object, shape: ShapeLike = (),
     MLX's; the SVD and matrix product are LAPACK/BLAS's, so results match MLX
     to about 2e-5·√max(cov_ii) on well-conditioned covariances.
 
+    Non-finite covariances: a ``cov`` with a NaN entry raises RuntimeError at
+    every output shape, after the global key is drawn. MLX 0.32.4 raises
+    RuntimeError (``[SVD::eval_cpu] SVD failed``) for such a ``cov`` only on
+    some runs and otherwise returns NaNs, zeros or finite numbers, varying from
+    call to call at any shape. A covariance matrix with an infinite entry (and
+    no NaN) gives NaN samples for its batch element, as MLX's do.
+
     Args:
         mean: Array (..., n).
         cov: Array (..., n, n), symmetric positive semi-definite.
@@ -969,12 +1037,14 @@ def multivariate_normal(mean: object, cov: object, shape: ShapeLike = (),
 
     Raises:
         ValueError: dtype not float32, or mean/cov of wrong or incompatible shapes.
+        RuntimeError: the SVD of ``cov`` fails (a NaN entry), as MLX's ``SVD failed``.
     """
     fn = "multivariate_normal"
     mu, sigma = _numeric_array(mean, fn, "mean"), _numeric_array(cov, fn, "cov")
     dims = check_shape(shape, fn)
     d = as_dtype(dtype, fn)
     call = _Call(fn, key, stream)
+    call.ready()
     if d != float32:
         raise ValueError(f"[{fn}] dtype must be float32, got {d}.")
     if mu.ndim < 1:
@@ -991,11 +1061,30 @@ def multivariate_normal(mean: object, cov: object, shape: ShapeLike = (),
     batch = broadcast_shapes(fn, broadcast_shapes(fn, sigma.shape[:-2], mu.shape[:-1]), dims)
     out_shape = batch + (mu.shape[-1],)
     check_words(_size(out_shape), fn)
-    u, s, vt = np.linalg.svd(sigma.astype(np.float32))
-    std = (u * np.sqrt(s)[..., None, :]) @ vt
+    check_fits(out_shape, promote(mu.dtype, float32), fn)
+    std = _svd_sqrt(sigma.astype(np.float32), fn)
     z = normal(out_shape, float32, loc=0.0, scale=1.0, key=call.checked_key(), stream=call.stream)
     y = (z[..., None, :] @ call.on(std))[..., 0, :]
     return (call.on(mu) + y).astype(promote(mu.dtype, float32))
+
+
+def _svd_sqrt(cov: np.ndarray, fn: str) -> np.ndarray:
+    """``(U·√Σ) Vᵀ`` of each float32 matrix; NaN for a matrix with an infinite entry.
+
+    Raises:
+        RuntimeError: ``cov`` has a NaN entry, or LAPACK's SVD does not converge.
+    """
+    if np.isnan(cov).any():
+        raise RuntimeError(f"[{fn}] cov: SVD failed: cov has NaN entries (MLX raises "
+                           "\"[SVD::eval_cpu] SVD failed\" for such a cov).")
+    infinite = np.isinf(cov).any(axis=(-2, -1))
+    try:
+        u, s, vt = np.linalg.svd(np.where(infinite[..., None, None], np.float32(0), cov))
+    except np.linalg.LinAlgError as err:
+        raise RuntimeError(f"[{fn}] cov: SVD failed ({err}).") from None
+    std = (u * np.sqrt(s)[..., None, :]) @ vt
+    std[infinite] = np.nan
+    return std
 
 
 def sample(name: str, shape: ShapeLike, key: object, **params: object) -> np.ndarray:
