@@ -84,9 +84,9 @@ def in_memory(sampler, kwargs, dtype, shape, seed=11):
 
 
 @pytest.mark.parametrize("sampler,params,kwargs,dtype", DRAWS, ids=IDS)
-@pytest.mark.parametrize("block", [1 << 24, 997, 7])
-def test_file_is_np_save_of_the_draw(tmp_path, capsys, sampler, params, kwargs, dtype, block):
-    shape = [1001, 7]
+@pytest.mark.parametrize("block,shape", [(1 << 24, [1001, 7]), (997, [1001, 7]), (7, [11, 13])])
+def test_file_is_np_save_of_the_draw(tmp_path, capsys, sampler, params, kwargs, dtype, block,
+                                     shape):
     out = tmp_path / "x.npy"
     assert main(cli_args(sampler, params, dtype, shape) + ["--out", str(out),
                                                            "--block", str(block)]) == 0
@@ -253,8 +253,9 @@ def _wait_for_part_file(folder: Path, proc: subprocess.Popen) -> None:
     pytest.fail(f"no temporary file grew beside the target (rc {proc.returncode}): {err}")
 
 
-@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
-@pytest.mark.parametrize("earlier", [True, False], ids=["earlier-file", "no-file"])
+@pytest.mark.parametrize("sig,earlier", [(signal.SIGINT, True), (signal.SIGTERM, True),
+                                         (signal.SIGINT, False)],
+                         ids=["SIGINT-earlier-file", "SIGTERM-earlier-file", "SIGINT-no-file"])
 def test_interrupted_write_leaves_no_corrupt_file(tmp_path, sig, earlier):
     target = tmp_path / "big.npy"
     old = npy_bytes(np.arange(10))

@@ -1018,8 +1018,9 @@ def sample_range(name: str, shape: ShapeLike, key: object, start: int, stop: int
 
     With scalar parameters, element ``i`` of a draw of ``N`` elements depends
     only on (key, N, i), so the range is the sampler run on ``stop − start``
-    elements inside :func:`word_view`; memory is that of the range, whatever
-    ``N``. Two draws need more than their own words:
+    elements inside :func:`word_view` (on one thread; the whole draw runs as
+    :func:`sample`); memory is that of the range, whatever ``N``. Two draws
+    need more than their own words:
 
     - ``bits`` of width ``w`` in (1, 2) is the first ``N·w`` bytes of a
       ``⌈N·w/4⌉``-word stream, so the range takes bytes ``start·w`` to
@@ -1050,6 +1051,8 @@ def sample_range(name: str, shape: ShapeLike, key: object, start: int, stop: int
     if not 0 <= start <= stop <= total:
         raise ValueError(f"[{name}] elements {start}:{stop} are not a range of a draw of "
                          f"{total} elements.")
+    if start == 0 and stop == total:
+        return sample(name, dims, key, **params).reshape(-1)  # the whole draw, multithreaded
     width = params.get("width", 4)
     narrow = isinstance(width, (int, np.integer)) and not isinstance(width, bool)
     if name == "bits" and narrow and width in (1, 2):
