@@ -1113,6 +1113,79 @@ def plan(name: str, shape: ShapeLike, key: object, **params: object) -> Plan:
     return result
 
 
+def sample_range(name: str, shape: ShapeLike, key: object, start: int, stop: int,
+                 **params: object) -> np.ndarray:
+    """Flat elements ``start:stop`` of ``sample(name, shape, key, **params)``, drawn alone.
+
+    With scalar parameters, element ``i`` of a draw of ``N`` elements depends
+    only on (key, N, i), so the range is the sampler run on ``stop − start``
+    elements inside :func:`word_view` (on one thread; the whole draw runs as
+    :func:`sample`); memory is that of the range, whatever ``N``. Two draws
+    need more than their own words:
+
+    - ``bits`` of width ``w`` in (1, 2) is the first ``N·w`` bytes of a
+      ``⌈N·w/4⌉``-word stream, so the range takes bytes ``start·w`` to
+      ``stop·w`` of the words ``⌊start·w/4⌋`` to ``⌈stop·w/4⌉`` that hold them;
+    - ``randint`` to uint32 converts its first ``N − N mod 4`` elements with
+      MLX's vector rule and the rest with the scalar rule, and a call applies
+      that split to its own size, so the range is drawn in two parts, the
+      first widened to multiples of 4.
+
+    Args:
+        name: A sampler of :func:`sample`.
+        shape: Shape of the whole draw.
+        key: uint32 key of shape (2,).
+        start: First flat (C-order) element.
+        stop: One past the last element.
+        **params: The sampler's other keyword arguments (scalars).
+
+    Returns:
+        A 1-D array of ``stop − start`` elements.
+
+    Raises:
+        ValueError: ``start:stop`` is not a range of the draw, or as the sampler.
+    """
+    dims = check_shape(shape, name)
+    check_nonnegative(dims, name)
+    key = check_key(key, name)
+    total = _size(dims)
+    if not 0 <= start <= stop <= total:
+        raise ValueError(f"[{name}] elements {start}:{stop} are not a range of a draw of "
+                         f"{total} elements.")
+    if start == 0 and stop == total:
+        return sample(name, dims, key, **params).reshape(-1)  # the whole draw, multithreaded
+    width = params.get("width", 4)
+    narrow = isinstance(width, (int, np.integer)) and not isinstance(width, bool)
+    if name == "bits" and narrow and width in (1, 2):
+        num_words = words_needed(total, width)
+        check_words(num_words, name)
+        first, end = start * width // 4, words_needed(stop, width)
+        with word_view(num_words, np.array([first], np.int64), end - first):
+            words = bits((end - first,), key=key)
+        raw = words.view(np.uint8)[start * width - 4 * first:stop * width - 4 * first]
+        return raw.view(np.dtype(f"uint{8 * width}"))
+    if name == "randint" and as_dtype(params.get("dtype"), name, np.dtype(np.int32)) == np.uint32:
+        head = total - total % 4
+        parts = []
+        if start < min(stop, head):
+            lo, hi = start - start % 4, min(stop, head)
+            part = _viewed(name, total, key, lo, hi + (-hi) % 4, params)
+            parts.append(part[start - lo:hi - lo])
+        if max(start, head) < stop:
+            parts.append(_viewed(name, total, key, max(start, head), stop, params))
+        if len(parts) == 2:
+            return np.concatenate(parts)
+        return parts[0] if parts else _viewed(name, total, key, start, stop, params)
+    return _viewed(name, total, key, start, stop, params)
+
+
+def _viewed(name: str, total: int, key: np.ndarray, start: int, stop: int,
+            params: dict) -> np.ndarray:
+    """Elements ``start:stop`` of a ``total``-element draw, as one call under :func:`word_view`."""
+    with word_view(total, np.array([start], np.int64), stop - start):
+        return sample(name, (stop - start,), key, **params).reshape(-1)
+
+
 _ELEMENTWISE = {
     "bits": bits,
     "uniform": uniform,
