@@ -1157,9 +1157,9 @@ def sample_range(name: str, shape: ShapeLike, key: object, start: int, stop: int
     width = params.get("width", 4)
     narrow = isinstance(width, (int, np.integer)) and not isinstance(width, bool)
     if name == "bits" and narrow and width in (1, 2):
-        num_words = words_needed(total, width)
+        num_words = _codes.words_needed(total, width)
         check_words(num_words, name)
-        first, end = start * width // 4, words_needed(stop, width)
+        first, end = start * width // 4, _codes.words_needed(stop, width)
         with word_view(num_words, np.array([first], np.int64), end - first):
             words = bits((end - first,), key=key)
         raw = words.view(np.uint8)[start * width - 4 * first:stop * width - 4 * first]
