@@ -623,8 +623,11 @@ def _small(value) -> bool:
 
 def _mlx_outcome(fn_name, kwargs):
     """MLX's exception for the same call: (class, refused by the binding), or (None, False)
-    where it returned or cannot be run (no ``bits`` in MLX's Python API; huge sizes)."""
-    if fn_name == "bits" or not all(_small(v) for v in kwargs.values()):
+    where it returned or is not compared: no ``bits`` in MLX's Python API; huge sizes; a
+    ``_BadArray``, whose own TypeError keyrand lets through (MLX: ValueError)."""
+    values = kwargs.values()
+    if fn_name == "bits" or not all(_small(v) for v in values) or any(
+            isinstance(v, _BadArray) for v in values):
         return None, False
     fn = getattr(mx.random, fn_name)
     try:
