@@ -46,7 +46,7 @@ def _f32_of(pattern: int) -> float:
     return struct.unpack("<f", struct.pack("<I", pattern))[0]
 
 
-#: MLX erfinv's central polynomial, constant term (spec's erfinv; keyrand/_mathf32.py).
+#: MLX erfinv's central polynomial, constant term (keyrand/_mathf32.py's _ERFINV_CENTRAL).
 ERFINV_C0 = 0x3F62DFC4
 
 

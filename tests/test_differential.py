@@ -270,7 +270,7 @@ def test_bits_large_odd_sizes_against_mlx(n, width):
 @settings(max_examples=ex(40), **SETTINGS)
 @given(seed=SEEDS, shape=shapes())
 def test_bits_width4_against_mlx_samplers(seed, shape):
-    """Width-4 bits are the words behind MLX's permutation and split (§5.3, §8.10)."""
+    """Width-4 bits are the words behind MLX's permutation (argsort) and split."""
     k, mk = keys(seed)
     b = kr.bits(shape, key=k)
     assert b.dtype == np.uint32 and b.shape == tuple(shape)
@@ -286,7 +286,7 @@ def test_bits_width4_against_mlx_samplers(seed, shape):
 @given(seed=SEEDS, batch=hnp.array_shapes(min_dims=1, max_dims=2, min_side=1, max_side=4),
        shape=shapes(max_elems=200), width=st.sampled_from([1, 2, 4]))
 def test_bits_batched_keys(seed, batch, shape, width):
-    """bits with keys (..., 2): one block per key, as MLX's bits under vmap (§5.4)."""
+    """bits with keys (..., 2): one block per key, as MLX's bits under vmap."""
     ks = kr.split(kr.key(seed), math.prod(batch)).reshape(batch + (2,))
     check("bits", f"width {width} (batched keys)", kr.bits(shape, width=width, key=ks),
           mlx_bits(shape, width, ks))

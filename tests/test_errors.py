@@ -403,7 +403,7 @@ def test_counter_range_refused_before_allocating(name, shape):
 
 
 def test_counter_range_global_key_used():
-    """Exactly one global key is used up by the refused call, as by any sampler (§3)."""
+    """Exactly one global key is used up by the refused call, as by any sampler call."""
     kr.seed(5)
     with pytest.raises(ValueError):
         kr.uniform(shape=(2**30, 8))

@@ -270,7 +270,7 @@ def test_normal_moments_and_tails(dtype):
     false-alarm probability of a correct sampler is at most ALPHA = 1e-6, and the
     keys are fixed, so the outcome is deterministic.
     Power: a 0.2% variance error (erfinv's constant term ×1.001) is z ≈ 12 on
-    the variance (p ≈ 1e-33). complex64 parts are N(0, 1/2) (spec §8.3).
+    the variance (p ≈ 1e-33). complex64 parts are N(0, 1/2) (no √2 factor, as MLX).
     float16/bfloat16 round erfinv's value, then √2·that, to an 8- or 11-bit grid
     (with √2 itself rounded), which moves tail probabilities by more than this
     test resolves; ``test_narrow_dtype_moments`` covers them.
