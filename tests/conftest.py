@@ -1,4 +1,4 @@
-"""Shared fixtures: the golden file and the MLX oracle."""
+"""Shared fixtures: the golden file (tests/data) and the MLX oracle."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ import pytest
 import keyrand as kr
 
 REPO = Path(__file__).resolve().parents[1]
-GOLDEN = REPO.parent / "shared" / "golden" / "mlx_cpu_0.32.4.npz"
+#: MLX's recorded answers (``scripts/record_golden.py``; format in ``tests/data/README.md``).
+GOLDEN = REPO / "tests" / "data" / "mlx_cpu_0.32.4.npz"
 
 try:
     import mlx.core as mx
@@ -45,17 +46,27 @@ def to_mlx_dtype(d):
 
 
 def assert_same_bits(got: np.ndarray, want: np.ndarray) -> None:
+    """Same dtype, shape and raw bits (NaN sign and payload included); 0-d arrays too."""
     got, want = np.asarray(got), np.asarray(want)
     assert got.dtype == want.dtype, (got.dtype, want.dtype)
     assert got.shape == want.shape, (got.shape, want.shape)
-    mism = raw(got) != raw(want)
-    assert not mism.any(), f"{int(mism.sum())} of {mism.size} elements differ; first at " \
-        f"{np.argwhere(mism)[0].tolist()}: got {got[mism][:3]} want {want[mism][:3]}"
+    mism = np.atleast_1d(raw(got) != raw(want))
+    if mism.any():
+        first = np.argwhere(mism)[0]
+        flat_got, flat_want = np.atleast_1d(got)[mism], np.atleast_1d(want)[mism]
+        raise AssertionError(f"{int(mism.sum())} of {mism.size} elements differ; first at "
+                             f"{first.tolist()}: got {flat_got[:3]} want {flat_want[:3]}")
+
+
+def load_golden(path: Path = GOLDEN):
+    """The golden file and its case list; a missing file fails (never a silent skip)."""
+    if not path.exists():
+        pytest.fail(f"golden data missing: {path} (it is committed; re-create it with "
+                    "scripts/record_golden.py)", pytrace=False)
+    data = np.load(path, allow_pickle=False)
+    return data, json.loads(str(data["cases"]))
 
 
 @pytest.fixture(scope="session")
 def golden():
-    if not GOLDEN.exists():
-        pytest.skip(f"golden file not found at {GOLDEN} (the shared/ folder beside the repo)")
-    data = np.load(GOLDEN, allow_pickle=False)
-    return data, json.loads(str(data["cases"]))
+    return load_golden()

@@ -289,18 +289,19 @@ def test_global_key_drawn_once_at_construction():
 def test_key_use_on_errors_matches_in_memory():
     # A conversion TypeError uses no key; a later ValueError uses one, as in memory
     # (docs/algorithms.md §2.3).
-    for call in (lambda m: m.uniform(shape=2), lambda m: m.uniform(shape=(-1,)),
-                 lambda m: m.randint(0, 9, (3,), dtype=np.float32),
-                 lambda m: m.categorical(np.zeros((3, 0)))):
+    for call, cls in ((lambda m: m.uniform(shape=2), TypeError),
+                      (lambda m: m.uniform(shape=(-1,)), ValueError),
+                      (lambda m: m.randint(0, 9, (3,), dtype=np.float32), ValueError),
+                      (lambda m: m.categorical(np.zeros((3, 0))), ValueError)):
         states = []
         for module in (kr, krd):
             kr.seed(9)
-            with pytest.raises(Exception) as info:
+            with pytest.raises(cls) as info:
                 call(module)
-            states.append((kr.state(), type(info.value), str(info.value)))
+            assert type(info.value) is cls
+            states.append((kr.state(), str(info.value)))
         assert np.array_equal(states[0][0], states[1][0])
-        assert states[0][1] is states[1][1]
-        assert states[0][2] == states[1][2]
+        assert states[0][1] == states[1][1]
 
 
 def test_deterministic_names():
@@ -322,24 +323,18 @@ def test_deterministic_names():
 
 # ----------------------------------------------------------------------------- graph size
 
-def test_graph_of_2_to_32_elements_is_small_and_fast():
+def test_graph_of_2_to_32_elements_is_small():
+    """O(blocks) graphs: 2**32 elements in 256 blocks, and 4096 small blocks, stay small."""
     k = kr.key(1)
-    krd.normal((2,), key=k, chunks=1)  # compile the probe once
     shape = (2**16, 2**16)  # 2**32 elements: the most one key covers (§3.3)
-    t = time.perf_counter()
     x = krd.normal(shape, key=k, chunks=(2**8, -1))  # 256 blocks of 2**24
-    build = time.perf_counter() - t
-    assert build < 1.0 and x.npartitions == 256
-    t = time.perf_counter()
+    assert x.npartitions == 256
     graph = dict(x.__dask_graph__())
     assert len(graph) == 256
     size = len(pickle.dumps(graph))
     assert size < 1_000_000, size
-    assert time.perf_counter() - t < 2.0
-    # Small blocks: 4096 tasks of 2**20 elements, still O(blocks) and a few hundred kB.
-    t = time.perf_counter()
     y = krd.uniform(0, np.ones(2**16, np.float32), shape, key=k, chunks=(2**10, 2**10))
-    assert time.perf_counter() - t < 1.0 and y.npartitions == 4096
+    assert y.npartitions == 4096
     assert len(pickle.dumps(dict(y.__dask_graph__()))) < 5_000_000
 
 
@@ -386,56 +381,61 @@ def test_bad_chunks_nd():
         krd.gumbel((), key=kr.key(0), chunks=(1,))
 
 
+#: (function, arguments, the class MLX 0.32.4 raises for it)
 BAD_CALLS = [
-    ("uniform", {"shape": (3,), "dtype": np.int32}),
-    ("uniform", {"shape": (3,), "dtype": np.float64}),
-    ("uniform", {"low": np.zeros((2, 3)), "shape": (3,)}),
-    ("uniform", {"low": np.zeros(4), "high": np.ones(3), "shape": (3,)}),
-    ("uniform", {"low": None, "shape": (3,)}),
-    ("randint", {"low": np.zeros(4, np.int32), "high": np.ones(3, np.int32), "shape": (3,)}),
-    ("truncated_normal", {"lower": np.zeros(4), "upper": np.ones(3), "shape": (3,)}),
-    ("normal", {"shape": (-1, 3), "loc": np.zeros(3)}),
-    ("categorical", {"logits": np.zeros((2, 3)), "shape": (-4, 5)}),
-    ("uniform", {"low": [0, 1], "shape": (2,)}),
-    ("uniform", {"shape": (3,), "dtype": "nonsense"}),
-    ("uniform", {"shape": (-3, 2)}),
-    ("uniform", {"shape": 3}),
-    ("normal", {"shape": (3,), "dtype": np.int8}),
-    ("normal", {"shape": (3,), "loc": np.zeros(4)}),
-    ("normal", {"shape": (3,), "key_override": np.zeros(2, np.int32)}),
-    ("normal", {"shape": (3,), "key_override": np.zeros(3, np.uint32)}),
-    ("normal", {"shape": (3,), "stream": "cpu"}),
-    ("truncated_normal", {"lower": np.zeros(3), "upper": np.ones(4)}),
-    ("truncated_normal", {"lower": 0.0, "upper": 1.0, "shape": (2,), "dtype": np.int32}),
-    ("laplace", {"shape": (3,), "loc": np.zeros(3)}),
-    ("laplace", {"shape": (3,), "dtype": np.int32}),
-    ("bernoulli", {"p": 1, "shape": (3,)}),
-    ("bernoulli", {"p": np.full(4, 0.5), "shape": (3,)}),
-    ("bernoulli", {"p": np.full((2, 3), 0.5), "shape": (3,)}),
-    ("randint", {"low": 0, "high": 2**64, "shape": (3,)}),
-    ("randint", {"low": 0, "high": 5, "shape": (3,), "dtype": np.float32}),
-    ("randint", {"low": np.zeros((2, 3), np.int32), "high": 5, "shape": (3,)}),
-    ("gumbel", {"shape": (3,), "dtype": np.float64}),
-    ("bits", {"shape": (3,), "width": 3}),
-    ("categorical", {"logits": np.zeros((2, 3)), "axis": 2}),
-    ("categorical", {"logits": np.zeros((2, 3)), "shape": (4,)}),
-    ("categorical", {"logits": np.zeros((2, 3)), "shape": (2,), "num_samples": 2}),
-    ("categorical", {"logits": np.zeros((2, 0))}),
-    ("categorical", {"logits": np.zeros((3, 5)), "shape": (0, 3)}),
-    ("categorical", {"logits": [1.0, 2.0]}),
-    ("multivariate_normal", {"mean": np.zeros(3), "cov": np.eye(4)}),
-    ("multivariate_normal", {"mean": np.zeros(3), "cov": np.eye(3), "dtype": np.float16}),
+    ("uniform", {"shape": (3,), "dtype": np.int32}, ValueError),
+    ("uniform", {"shape": (3,), "dtype": np.float64}, RuntimeError),
+    ("uniform", {"low": np.zeros((2, 3)), "shape": (3,)}, ValueError),
+    ("uniform", {"low": np.zeros(4), "high": np.ones(3), "shape": (3,)}, ValueError),
+    ("uniform", {"low": None, "shape": (3,)}, TypeError),
+    ("randint", {"low": np.zeros(4, np.int32), "high": np.ones(3, np.int32), "shape": (3,)},
+     ValueError),
+    ("truncated_normal", {"lower": np.zeros(4), "upper": np.ones(3), "shape": (3,)}, ValueError),
+    ("normal", {"shape": (-1, 3), "loc": np.zeros(3)}, ValueError),
+    ("categorical", {"logits": np.zeros((2, 3)), "shape": (-4, 5)}, ValueError),
+    ("uniform", {"low": [0, 1], "shape": (2,)}, ValueError),
+    ("uniform", {"shape": (3,), "dtype": "nonsense"}, TypeError),
+    ("uniform", {"shape": (-3, 2)}, ValueError),
+    ("uniform", {"shape": 3}, TypeError),
+    ("normal", {"shape": (3,), "dtype": np.int8}, ValueError),
+    ("normal", {"shape": (3,), "loc": np.zeros(4)}, ValueError),
+    ("normal", {"shape": (3,), "key_override": np.zeros(2, np.int32)}, ValueError),
+    ("normal", {"shape": (3,), "key_override": np.zeros(3, np.uint32)}, ValueError),
+    ("normal", {"shape": (3,), "stream": "cpu"}, TypeError),
+    ("truncated_normal", {"lower": np.zeros(3), "upper": np.ones(4)}, ValueError),
+    ("truncated_normal", {"lower": 0.0, "upper": 1.0, "shape": (2,), "dtype": np.int32},
+     ValueError),
+    ("laplace", {"shape": (3,), "loc": np.zeros(3)}, TypeError),
+    ("laplace", {"shape": (3,), "dtype": np.int32}, ValueError),
+    ("bernoulli", {"p": 1, "shape": (3,)}, ValueError),
+    ("bernoulli", {"p": np.full(4, 0.5), "shape": (3,)}, ValueError),
+    ("bernoulli", {"p": np.full((2, 3), 0.5), "shape": (3,)}, ValueError),
+    ("randint", {"low": 0, "high": 2**64, "shape": (3,)}, RuntimeError),
+    ("randint", {"low": 0, "high": 5, "shape": (3,), "dtype": np.float32}, ValueError),
+    ("randint", {"low": np.zeros((2, 3), np.int32), "high": 5, "shape": (3,)}, ValueError),
+    ("gumbel", {"shape": (3,), "dtype": np.float64}, RuntimeError),
+    ("bits", {"shape": (3,), "width": 3}, ValueError),
+    ("categorical", {"logits": np.zeros((2, 3)), "axis": 2}, IndexError),
+    ("categorical", {"logits": np.zeros((2, 3)), "shape": (4,)}, ValueError),
+    ("categorical", {"logits": np.zeros((2, 3)), "shape": (2,), "num_samples": 2}, ValueError),
+    ("categorical", {"logits": np.zeros((2, 0))}, ValueError),
+    ("categorical", {"logits": np.zeros((3, 5)), "shape": (0, 3)}, ValueError),
+    ("categorical", {"logits": [1.0, 2.0]}, TypeError),
+    ("multivariate_normal", {"mean": np.zeros(3), "cov": np.eye(4)}, ValueError),
+    ("multivariate_normal", {"mean": np.zeros(3), "cov": np.eye(3), "dtype": np.float16},
+     ValueError),
 ]
 
 
-@pytest.mark.parametrize("fn, kwargs", BAD_CALLS)
-def test_errors_match_in_memory(fn, kwargs):
+@pytest.mark.parametrize("fn, kwargs, cls", BAD_CALLS)
+def test_errors_match_in_memory(fn, kwargs, cls):
     kwargs = dict(kwargs)
     key = kwargs.pop("key_override", kr.key(0))
-    with pytest.raises(Exception) as want:
+    with pytest.raises(cls) as want:
         getattr(kr, fn)(**kwargs, key=key)
-    with pytest.raises(type(want.value)) as got:
+    with pytest.raises(cls) as got:
         getattr(krd, fn)(**kwargs, key=key, chunks="auto")
+    assert type(want.value) is cls and type(got.value) is cls
     assert str(got.value) == str(want.value)
 
 
@@ -495,26 +495,38 @@ def test_local_cluster_equals_local(client):
 
 
 def test_worker_loss_gives_identical_result(client):
+    distributed = pytest.importorskip("distributed")
     k = kr.key(2025)
     shape = (64, 4096)
     x = krd.normal(shape, key=k, chunks=(4, -1))  # 16 blocks
+    gate = distributed.Event("keyrand-worker-loss-gate")
+    gate.clear()
 
-    def slow(block):
-        time.sleep(0.3)
+    def gated(block, block_info=None):
+        # The first half finishes at once; the second half waits until a worker is lost,
+        # so the computation is certainly unfinished when the crash comes (no timing).
+        if block_info[0]["chunk-location"][0] >= 8:
+            distributed.Event("keyrand-worker-loss-gate").wait(timeout=120)
         return block
 
-    y = x.map_blocks(slow, dtype=x.dtype)
+    y = x.map_blocks(gated, dtype=x.dtype)
     pids = client.run(os.getpid)
-    victim = sorted(pids)[0]
     fut = client.compute(y)
-    deadline = time.time() + 60
-    while time.time() < deadline and not client.has_what().get(victim):
+    holders: list[str] = []
+    for _ in range(6000):  # poll until some worker holds finished blocks (at most ~2 min)
+        holders = sorted(w for w, keys in client.has_what().items() if keys)
+        if holders:
+            break
         time.sleep(0.02)
-    assert not fut.done(), "the computation finished before a worker could be killed"
+    assert holders, "no block finished"
+    victim = holders[0]
+    assert not fut.done()
+
     async def crash():  # a crash, not a clean retirement (wait=False needs a coroutine)
         os._exit(1)
 
     client.run(crash, workers=[victim], wait=False)
+    gate.set()
     got = fut.result(timeout=120)
     assert_same_bits(got, kr.normal(shape, key=k))
     client.wait_for_workers(2, timeout=60)

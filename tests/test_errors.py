@@ -11,14 +11,13 @@ import functools
 import math
 import subprocess
 import sys
-import time
 import tracemalloc
 import types
 import warnings
 
 import numpy as np
 import pytest
-from conftest import mx, needs_mlx
+from conftest import assert_same_bits, from_mlx, mx, needs_mlx
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -434,24 +433,24 @@ def test_counter_range_refused_before_allocating(name, shape):
     """More than 2**32 words per key: ValueError at once, before any large allocation (§3.3)."""
     call = _huge_calls(shape)[name]
     tracemalloc.start()
-    t0 = time.perf_counter()
     try:
         with pytest.raises(ValueError, match="2\\*\\*32"):
             call()
-        elapsed = time.perf_counter() - t0
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
-    assert elapsed < 2.0
     assert peak < 16 * 2**20, f"{peak} bytes allocated before refusing"
 
 
 def test_counter_range_global_key_used():
+    """Exactly one global key is used up by the refused call, as by any sampler call."""
     kr.seed(5)
-    before = kr.state()
     with pytest.raises(ValueError):
         kr.uniform(shape=(2**30, 8))
-    assert not np.array_equal(before, kr.state())
+    after_error = kr.state()
+    kr.seed(5)
+    kr.uniform(shape=(1,))
+    assert np.array_equal(after_error, kr.state())
 
 
 def test_counter_limit_is_exactly_two_to_the_32_words():
@@ -620,7 +619,6 @@ def _call_bad(fn_name, arg, value):
     kwargs[arg] = value
     if fn_name == "categorical" and arg == "num_samples":
         kwargs.pop("shape")
-    t0 = time.perf_counter()
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -629,8 +627,6 @@ def _call_bad(fn_name, arg, value):
         if not isinstance(value, _BadArray):  # its own TypeError passes through
             assert f"[{fn_name}]" in str(e), repr(e)
         return e
-    finally:
-        assert time.perf_counter() - t0 < 5.0, "too slow: a hang or a huge allocation"
     raise AssertionError(f"{fn_name}({arg}={value!r}) returned {type(out).__name__} instead of "
                          "raising")
 
@@ -640,16 +636,55 @@ def _call_bad(fn_name, arg, value):
                                                                  HealthCheck.filter_too_much])
 @given(data=st.data())
 def test_fuzz_bad_argument(fn_name, arg, data):
-    """One bad argument, the rest valid: a clean, expected exception, quickly."""
+    """One bad argument, the rest valid: a clean exception naming the function."""
     value = data.draw(_BAD[fn_name][arg], label=arg)
     _call_bad(fn_name, arg, value)
 
 
+def _to_mlx(value):
+    """An argument as MLX's binding gets it: arrays and keys as mx.array, dtypes as MLX's."""
+    if isinstance(value, np.ndarray) and value.dtype.kind in "biuf" or (
+            isinstance(value, np.ndarray) and value.dtype == kr.bfloat16):
+        if value.dtype == kr.bfloat16:
+            return mx.array(value.view(np.uint16)).view(mx.bfloat16)
+        return mx.array(value, dtype=mx.float64) if value.dtype == np.float64 else mx.array(value)
+    if isinstance(value, type) and issubclass(value, np.generic) or value is kr.bfloat16:
+        name = "bfloat16" if value is kr.bfloat16 else np.dtype(value).name
+        return mx.bool_ if name == "bool" else getattr(mx, name, value)
+    return value
+
+
+def _small(value) -> bool:
+    """No int above 2**24 anywhere (MLX would try to allocate it: a crash, not an answer)."""
+    if isinstance(value, (tuple, list)):
+        return all(_small(v) for v in value)
+    return not isinstance(value, int) or value <= 2**24
+
+
+def _mlx_outcome(fn_name, kwargs):
+    """MLX's exception for the same call: (class, refused by the binding), or (None, False)
+    where it returned or is not compared: no ``bits`` in MLX's Python API; huge sizes; a
+    ``_BadArray``, whose own TypeError keyrand lets through (MLX: ValueError)."""
+    values = kwargs.values()
+    if fn_name == "bits" or not all(_small(v) for v in values) or any(
+            isinstance(v, _BadArray) for v in values):
+        return None, False
+    fn = getattr(mx.random, fn_name)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            fn(**{k: _to_mlx(v) for k, v in kwargs.items()})
+    except Exception as e:  # noqa: BLE001 - the class is what is compared
+        return type(e), "incompatible function arguments" in str(e)
+    return None, False
+
+
+@needs_mlx
 @settings(deadline=None, max_examples=150, suppress_health_check=[HealthCheck.too_slow,
                                                                   HealthCheck.filter_too_much])
 @given(data=st.data(), fn_name=st.sampled_from(sorted(_BAD)))
 def test_fuzz_several_bad_arguments(data, fn_name):
-    """Several bad arguments at once: still a clean, expected exception."""
+    """Several bad arguments at once: the exception class MLX raises for the same call."""
     fn, kwargs = _VALID[fn_name]
     kwargs = dict(kwargs)
     args = data.draw(st.lists(st.sampled_from(sorted(_BAD[fn_name])), min_size=1, unique=True))
@@ -657,20 +692,63 @@ def test_fuzz_several_bad_arguments(data, fn_name):
         kwargs[arg] = data.draw(_BAD[fn_name][arg], label=arg)
     if fn_name == "categorical" and "num_samples" in args:
         kwargs.pop("shape", None)
+    want, binding_refusal = _mlx_outcome(fn_name, kwargs)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             out = fn(**kwargs)
-    except EXPECTED:
+    except EXPECTED as e:
+        # MLX's binding refuses a wrongly typed argument (a junk key, a dtype that is not an
+        # mx.Dtype, a string array) before any other check; keyrand, which takes NumPy's
+        # spellings, may report another bad argument first (test_junk_key_with_other_errors_class).
+        if want is not None and not (binding_refusal and want is TypeError):
+            assert type(e) is want, f"{fn_name}({kwargs}): MLX raised {want.__name__}, " \
+                f"keyrand {e!r}"
         return
     raise AssertionError(f"{fn_name}({kwargs}) returned {type(out).__name__}")
 
 
+def _raised_class(call):
+    try:
+        call()
+    except Exception as e:  # noqa: BLE001 - the class is what is compared
+        return type(e)
+    return None
+
+
+@needs_mlx
+@pytest.mark.xfail(strict=True, raises=AssertionError,
+                   reason="MLX rejects a non-array key while converting arguments (TypeError) "
+                   "before any other check; keyrand reports the other bad argument first")
+def test_junk_key_with_other_errors_class():
+    """The several-bad-arguments fuzz leaves junk keys out of its MLX comparison for this."""
+    want = _raised_class(lambda: mx.random.bernoulli(1, (3,), key="abc"))
+    assert want is TypeError
+    assert _raised_class(lambda: kr.bernoulli(1, (3,), key="abc")) is want
+
+
+@needs_mlx
 @pytest.mark.parametrize("fn_name", sorted(_VALID))
-def test_valid_baselines_run(fn_name):
-    """The fuzzers' baselines are valid, so each failure comes from the bad argument."""
+def test_valid_baselines_match_mlx(fn_name):
+    """The fuzzers' baselines are valid calls with MLX's results, so failures come from the
+    bad arguments."""
     fn, kwargs = _VALID[fn_name]
-    fn(**kwargs)
+    got = fn(**kwargs)
+    if fn_name == "seed":
+        mx.random.seed(kwargs["seed"])
+        assert_same_bits(kr.state(), np.array(mx.random.state[0]))
+        return
+    if fn_name == "bits":
+        from mlx_oracle import mlx_bits
+
+        want = mlx_bits(kwargs["shape"], kwargs["width"], kwargs["key"])
+    else:
+        want = from_mlx(getattr(mx.random, fn_name)(**{k: _to_mlx(v)
+                                                       for k, v in kwargs.items()}))
+    if fn_name == "multivariate_normal":
+        np.testing.assert_allclose(got, want, atol=1e-5)
+    else:
+        assert_same_bits(got, want)
 
 
 # ---------------------------------------------------------------------------- ints, as MLX's

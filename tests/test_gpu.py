@@ -1,20 +1,19 @@
 """GPU backend: bit-identity with the CPU backend, streams, interop and errors.
 
-Skipped (with the reason) where CuPy or a CUDA GPU is missing; the missing-GPU
-error test runs everywhere. On a GPU machine: ``python -m pytest tests/test_gpu.py``.
+Skipped as a whole (one line, with the reason) where CuPy or a CUDA GPU is missing;
+the missing-GPU error test lives in ``test_placement.py`` and runs everywhere. On a GPU
+machine: ``python -m pytest tests/test_gpu.py``.
 """
 
 from __future__ import annotations
 
-import json
 import os
-import sys
 import time
 from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import GOLDEN, assert_same_bits
+from conftest import GOLDEN, assert_same_bits, load_golden
 
 import keyrand as kr
 from keyrand import _gpu
@@ -27,7 +26,8 @@ else:
         _REASON = None if cp.cuda.runtime.getDeviceCount() > 0 else "CUDA reports no GPU"
     except Exception as err:  # no driver / no device
         _REASON = f"no usable CUDA GPU ({type(err).__name__}: {err})"
-needs_gpu = pytest.mark.skipif(_REASON is not None, reason=_REASON or "")
+if _REASON is not None:  # one skip for the module, so the summary shows one line
+    pytest.skip(_REASON, allow_module_level=True)
 
 GPU = kr.Device(kr.gpu, 0)
 F16, BF16, F32, F64 = np.float16, kr.bfloat16, np.float32, np.float64
@@ -55,23 +55,8 @@ def _key(i):
     return kr.key(1000 + i)
 
 
-# ---------------------------------------------------------------- errors (run anywhere)
-
-def test_missing_gpu_error_names_what_is_missing(monkeypatch):
-    if cp is not None and _REASON is None:
-        monkeypatch.setitem(sys.modules, "cupy", None)  # a GPU machine: hide CuPy
-    with pytest.raises(ValueError) as info:
-        kr.uniform(shape=(3,), key=kr.key(0), stream=kr.gpu)
-    msg = str(info.value)
-    assert msg.startswith("[uniform] stream")
-    assert ("CuPy" in msg) or ("GPU" in msg) or ("driver" in msg)
-    # The cpu is unaffected.
-    assert isinstance(kr.uniform(shape=(3,), key=kr.key(0)), np.ndarray)
-
-
 # ---------------------------------------------------------------- parity: bits, split
 
-@needs_gpu
 @pytest.mark.parametrize("width", [1, 2, 4])
 @pytest.mark.parametrize("shape", SHAPES + [(5,), (6,), (9,)])
 def test_parity_bits(shape, width):
@@ -79,7 +64,6 @@ def test_parity_bits(shape, width):
     _parity(kr.bits, shape, width, key=_key(width), gpu_key=True)
 
 
-@needs_gpu
 @pytest.mark.parametrize("num", [0, 1, 2, 3, 5, 33])
 def test_parity_split(num):
     got = _parity(kr.split, _key(num), num)
@@ -88,7 +72,6 @@ def test_parity_split(num):
     assert_same_bits(_host(got2), _host(got))
 
 
-@needs_gpu
 @pytest.mark.parametrize("batch", [(3,), (2, 2), (1,), (0,)])
 def test_parity_batched_keys(batch):
     keys = kr.split(kr.key(7), int(np.prod(batch))).reshape(batch + (2,))
@@ -99,7 +82,6 @@ def test_parity_batched_keys(batch):
 
 # ---------------------------------------------------------------- parity: float samplers
 
-@needs_gpu
 @pytest.mark.parametrize("dtype", FLOATS)
 @pytest.mark.parametrize("shape", SHAPES)
 def test_parity_uniform(shape, dtype):
@@ -108,7 +90,6 @@ def test_parity_uniform(shape, dtype):
     _parity(kr.uniform, 5, -1, shape, dtype, key=_key(3))
 
 
-@needs_gpu
 @pytest.mark.parametrize("dtype", FLOATS)
 def test_parity_uniform_array_bounds(dtype):
     lo = np.linspace(-3, 2, 5).astype(np.float32)
@@ -118,7 +99,6 @@ def test_parity_uniform_array_bounds(dtype):
     _parity(kr.uniform, cp.asarray(lo), 7.0, (2, 5), dtype, key=_key(5))
 
 
-@needs_gpu
 @pytest.mark.parametrize("dtype", FLOATS + [F64, np.complex64])
 @pytest.mark.parametrize("shape", SHAPES)
 def test_parity_normal(shape, dtype):
@@ -127,7 +107,6 @@ def test_parity_normal(shape, dtype):
     _parity(kr.normal, shape, dtype, None, 0.25, key=_key(8))
 
 
-@needs_gpu
 @pytest.mark.parametrize("dtype", FLOATS + [F64, np.complex64])
 def test_parity_normal_array_params(dtype):
     loc = np.linspace(-1, 1, 4).astype(np.float32)
@@ -138,7 +117,6 @@ def test_parity_normal_array_params(dtype):
         _parity(kr.normal, (3,), dtype, 1 + 2j, 0.5 - 1j, key=_key(11))
 
 
-@needs_gpu
 @pytest.mark.parametrize("dtype", FLOATS)
 @pytest.mark.parametrize("shape", [(), (0,), (7,), (3, 5), (1001,)])
 def test_parity_truncated_normal(shape, dtype):
@@ -146,7 +124,6 @@ def test_parity_truncated_normal(shape, dtype):
     _parity(kr.truncated_normal, 0.5, 0.25, shape, dtype, key=_key(13))  # lower > upper
 
 
-@needs_gpu
 @pytest.mark.parametrize("dtype", FLOATS)
 def test_parity_truncated_normal_array_bounds(dtype):
     lo = np.array([-2.0, -1.0, 0.0, -5.0], np.float32)
@@ -155,14 +132,12 @@ def test_parity_truncated_normal_array_bounds(dtype):
     _parity(kr.truncated_normal, lo, hi, (2, 4), dtype, key=_key(16))
 
 
-@needs_gpu
 @pytest.mark.parametrize("dtype", FLOATS)
 @pytest.mark.parametrize("shape", SHAPES)
 def test_parity_gumbel(shape, dtype):
     _parity(kr.gumbel, shape, dtype, key=_key(17))
 
 
-@needs_gpu
 @pytest.mark.parametrize("dtype", FLOATS + [F64])
 @pytest.mark.parametrize("shape", SHAPES)
 def test_parity_laplace(shape, dtype):
@@ -171,7 +146,6 @@ def test_parity_laplace(shape, dtype):
     _parity(kr.laplace, shape, dtype, 0.0, 0.5, key=_key(20))
 
 
-@needs_gpu
 @pytest.mark.parametrize("shape", SHAPES)
 def test_parity_bernoulli(shape):
     _parity(kr.bernoulli, 0.3, shape, key=_key(21))
@@ -182,13 +156,11 @@ def test_parity_bernoulli(shape):
         _parity(kr.bernoulli, np.linspace(0, 1, 5), shape, key=_key(25))
 
 
-@needs_gpu
 def test_parity_bernoulli_default_shape():
     p = np.array([[0.1, 0.9], [0.5, 1.0]], np.float32)
     _parity(kr.bernoulli, p, key=_key(26))
 
 
-@needs_gpu
 @pytest.mark.parametrize("dtype", [np.int8, np.int16, np.int32, np.int64, np.uint8, np.uint16,
                                    np.uint32, np.uint64, np.bool_])
 @pytest.mark.parametrize("shape", [(), (0,), (7,), (3, 5), (1001,)])
@@ -200,7 +172,6 @@ def test_parity_randint(shape, dtype):
     _parity(kr.randint, -(2**31), 2**31 - 1, shape, dtype, key=_key(31))
 
 
-@needs_gpu
 @pytest.mark.parametrize("dtype", [np.int32, np.uint32, np.int64, np.uint8])
 def test_parity_randint_array_bounds(dtype):
     lo = np.array([0, -5, 100], np.int32)
@@ -210,7 +181,6 @@ def test_parity_randint_array_bounds(dtype):
     _parity(kr.randint, -(2**40), 10, (9,), dtype, key=_key(14))  # uint32: the unfused path
 
 
-@needs_gpu
 def test_parity_categorical():
     logits = np.log(np.array([0.1, 0.2, 0.3, 0.4], np.float32))
     _parity(kr.categorical, logits, shape=(1000,), key=_key(34))          # inverse-CDF
@@ -226,7 +196,6 @@ def test_parity_categorical():
     _parity(kr.categorical, cp.asarray(L2), key=_key(42))
 
 
-@needs_gpu
 def test_parity_permutation():
     for n in (0, 1, 2, 7, 1000):
         _parity(kr.permutation, n, key=_key(43))
@@ -237,7 +206,6 @@ def test_parity_permutation():
     assert_same_bits(_host(got), kr.permutation(x, axis=-1, key=_key(46)))
 
 
-@needs_gpu
 def test_multivariate_normal_within_tolerance():
     rng = np.random.default_rng(1)
     a = rng.normal(size=(4, 4))
@@ -250,7 +218,6 @@ def test_multivariate_normal_within_tolerance():
     np.testing.assert_allclose(_host(got), want, atol=tol, rtol=1e-4)
 
 
-@needs_gpu
 def test_parity_nonfinite_parameters():
     # NaN results carry x86's encodings on both devices.
     for dtype in FLOATS:
@@ -266,7 +233,6 @@ def test_parity_nonfinite_parameters():
     _parity(kr.randint, -np.inf, np.inf, (64,), np.int32, key=_key(57))
 
 
-@needs_gpu
 def test_parity_subnormal_parameters():
     # float32 subnormals survive on both devices (CuPy's own kernels would flush them).
     tiny = np.float32(1e-39)
@@ -280,7 +246,6 @@ def test_parity_subnormal_parameters():
     _parity(kr.normal, (256,), F64, None, 1e-310, key=_key(76))
 
 
-@needs_gpu
 @pytest.mark.parametrize("fn", ["uniform", "normal"])
 def test_parity_2_27_elements(fn):
     n = 1 << 27
@@ -294,7 +259,6 @@ def test_parity_2_27_elements(fn):
     assert_same_bits(_host(odd)[-4096:], getattr(kr, fn)(shape=(n - 1,), key=key)[-4096:])
 
 
-@needs_gpu
 @pytest.mark.parametrize("case", range(6))
 def test_fill_runs_matches_fill(case):
     from keyrand import _codes
@@ -331,38 +295,20 @@ def _golden_path() -> Path:
     return Path(os.environ.get("KEYRAND_GOLDEN", str(GOLDEN)))
 
 
-@needs_gpu
 def test_golden_replay_on_gpu():
-    path = _golden_path()
-    if not path.exists():
-        pytest.skip(f"golden file not found at {path}")
     import test_golden as tg
 
-    data = np.load(path, allow_pickle=False)
-    cases = json.loads(str(data["cases"]))
+    path = _golden_path()
+    data, cases = load_golden(path)
     previous = kr.default_device()
     kr.set_default_device(GPU)
-    checked = 0
     try:
         for case in cases:
-            steps = case["steps"] if case["fn"] == "__sequence__" else [case]
-            if case["fn"] == "__sequence__":
-                kr.seed(case["seed"])
-            for i, step in enumerate(steps):
-                got = tg._call(step["fn"], step["args"], step["kwargs"], data)
-                name = f"out/{case['id']}/{i}" if case["fn"] == "__sequence__" else \
-                    f"out/{case['id']}"
-                want = tg._expected(data, name, step)
-                got = cp.asnumpy(got) if isinstance(got, cp.ndarray) else np.asarray(got)
-                if "tol" in step:
-                    np.testing.assert_allclose(got, want, atol=step["tol"]["atol"],
-                                               rtol=step["tol"]["rtol"])
-                else:
-                    assert_same_bits(got, want)
-                checked += 1
+            tg.replay(case, data, to_host=lambda x: cp.asnumpy(x) if isinstance(x, cp.ndarray)
+                      else np.asarray(x))
     finally:
         kr.set_default_device(previous)
-    assert checked > 50
+    assert len(cases) > 50
 
 
 # ---------------------------------------------------------------- placement and streams
@@ -384,7 +330,6 @@ def _spin(stream, ms: float):
         _SPIN((1,), (1,), (np.int64(rate * ms),))
 
 
-@needs_gpu
 def test_results_are_cupy_on_the_stream_device():
     x = kr.uniform(shape=(5,), key=_key(62), stream=GPU)
     assert isinstance(x, cp.ndarray) and x.device.id == 0 and x.dtype == np.float32
@@ -419,7 +364,6 @@ def _delayed_key(stream, key, ms):
     return dst
 
 
-@needs_gpu
 def test_new_stream_runs_on_its_cuda_stream_without_host_sync():
     s1, s2 = kr.new_stream(GPU), kr.new_stream(GPU)
     c1, c2 = _gpu.cuda_stream(s1), _gpu.cuda_stream(s2)
@@ -444,7 +388,6 @@ def test_new_stream_runs_on_its_cuda_stream_without_host_sync():
     assert_same_bits(cp.asnumpy(y), kr.normal((n2,), key=_key(67)))
 
 
-@needs_gpu
 def test_ordering_within_a_stream():
     s = kr.new_stream(GPU)
     c = _gpu.cuda_stream(s)
@@ -462,7 +405,6 @@ def test_ordering_within_a_stream():
     assert_same_bits(cp.asnumpy(x), want)
 
 
-@needs_gpu
 def test_stream_zero_is_cupys_current_stream():
     user = cp.cuda.Stream(non_blocking=True)
     with user:
@@ -478,7 +420,6 @@ def test_stream_zero_is_cupys_current_stream():
 
 # ---------------------------------------------------------------- interop
 
-@needs_gpu
 def test_dlpack_torch():
     torch = pytest.importorskip("torch")
     x = kr.normal((3, 5), key=_key(70), stream=GPU)
@@ -491,7 +432,6 @@ def test_dlpack_torch():
     assert torch.from_dlpack(k).shape == (2, 2)
 
 
-@needs_gpu
 def test_dlpack_jax():
     jax = pytest.importorskip("jax")
     import jax.numpy as jnp
@@ -506,7 +446,6 @@ def test_dlpack_jax():
 
 # ---------------------------------------------------------------- bad inputs
 
-@needs_gpu
 def test_bad_inputs_on_gpu():
     n = cp.cuda.runtime.getDeviceCount()
     with pytest.raises(ValueError, match="does not exist"):

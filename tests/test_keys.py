@@ -5,6 +5,7 @@ See docs/algorithms.md §2.
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -174,30 +175,49 @@ def test_explicit_keys_do_not_touch_the_sequence():
     assert np.array_equal(before, kr.state())
 
 
+def _thread_work(i: int) -> list[str]:
+    """What each thread of the exit test draws (seeded, so the values are known)."""
+    import hashlib
+
+    kr.seed(1000 + i)
+    out = []
+    for j in range(20):
+        for a in (kr.uniform(shape=(1000,)), kr.normal((50,)), kr.permutation(100),
+                  kr.gumbel((2**16 + j,), key=kr.key(i * 100 + j))):
+            out.append(hashlib.sha256(np.ascontiguousarray(a).tobytes()).hexdigest()[:16])
+    return out
+
+
 def test_threads_then_exit_returns_zero():
-    """Threaded use followed by interpreter exit exits cleanly (MLX prints 'terminate called')."""
+    """Threads drawing (some still running at interpreter exit) get the values a single
+    thread gets, and the process exits cleanly (MLX prints 'terminate called')."""
     code = textwrap.dedent("""
+        import json
+        import sys
         import threading
-        import keyrand as kr
+
+        from test_keys import _thread_work
+
+        lock = threading.Lock()
 
         def work(i):
-            if i % 2:
-                kr.seed(i)
-            for _ in range(20):
-                kr.uniform(shape=(1000,))
-                kr.normal((50,))
-                kr.permutation(100)
+            digests = _thread_work(i)
+            with lock:
+                sys.stdout.write(json.dumps([i, digests]) + "\\n")
+                sys.stdout.flush()
 
         threads = [threading.Thread(target=work, args=(i,)) for i in range(8)]
         for t in threads:
             t.start()
         for t in threads[:4]:
             t.join()
-        print("done")
     """)
-    env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO / "src"), str(REPO / "tests")])}
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          timeout=300, env=env)
+                          timeout=300, env=env, cwd=REPO / "tests")
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.strip() == "done"
+    got = dict(json.loads(line) for line in proc.stdout.splitlines())
+    assert sorted(got) == list(range(8)), proc.stdout
+    for i in range(8):
+        assert got[i] == _thread_work(i), f"thread {i} drew other values than a single thread"
     assert "terminate" not in proc.stderr

@@ -62,6 +62,8 @@ class Stream:
 
 _lock = threading.Lock()
 _default_device = Device(cpu)
+#: Per thread: the devices of the ``with stream(...)`` blocks the thread is inside, innermost last.
+_scoped = threading.local()
 _stream_counts: dict[Device, int] = {}
 
 #: CUDA runtime error codes that say which part is missing.
@@ -119,8 +121,14 @@ def _as_device(d: Device | DeviceType, fn: str) -> Device:
 
 
 def default_device() -> Device:
-    """Return the device ops use when no ``stream=`` is given."""
-    return _default_device
+    """Return the device ops use when no ``stream=`` is given.
+
+    Inside a ``with stream(s)`` block that is ``s``'s device, for the thread
+    that entered the block only; elsewhere the process-wide default of
+    :func:`set_default_device`.
+    """
+    scopes = getattr(_scoped, "devices", None)
+    return scopes[-1] if scopes else _default_device
 
 
 def _set_default(device: Device) -> None:
@@ -175,6 +183,8 @@ def new_stream(device: Device | DeviceType) -> Stream:
 def stream(s: Stream | Device | DeviceType) -> Iterator[None]:
     """Run the ops of a ``with`` block on ``s``'s device by default, as ``mlx.core.stream``.
 
+    The scope is the calling thread's, as MLX's: other threads keep their default.
+
     Raises:
         TypeError: ``s`` is not a Stream, Device or DeviceType.
         ValueError: on entering the block, a gpu device that cannot be used.
@@ -182,12 +192,12 @@ def stream(s: Stream | Device | DeviceType) -> Iterator[None]:
     fn = "stream"
     device = s.device if isinstance(s, Stream) else _as_device(s, fn)
     require(device, fn, "s")
-    previous = default_device()
-    _set_default(device)
+    scopes = _scoped.__dict__.setdefault("devices", [])
+    scopes.append(device)
     try:
         yield
     finally:
-        _set_default(previous)
+        scopes.pop()
 
 
 def resolve(s: Stream | Device | DeviceType | None, fn: str) -> Stream:
