@@ -18,7 +18,16 @@ import numpy as np
 from numba import errors, njit, types
 from numba.extending import overload
 
-from ._mathf32 import log1pf, logf, logf_block, mlx_erfinv, round_bf16, round_f16
+from ._mathf32 import (
+    bf16_bits,
+    f16_bits,
+    log1pf,
+    logf,
+    logf_block,
+    mlx_erfinv,
+    round_bf16,
+    round_f16,
+)
 
 # Transform codes.
 BITS = 0
@@ -94,6 +103,17 @@ def _rnd_literal(rd, x):
     if rd.literal_value == RD_BF16:
         return lambda rd, x: round_bf16(x)
     return lambda rd, x: x
+
+
+@njit(cache=True, inline="always")
+def store_bits(rd, dst, src):
+    """Store float32 ``src`` into ``dst`` as float16 (``rd`` = RD_F16) or bfloat16 bit patterns.
+
+    MLX's cast (§6.2): round to nearest even; NaN becomes ``sign | 0x7D00``
+    (float16) or ``0x7FC0`` (bfloat16). ``dst`` is a uint16 view of the output.
+    """
+    for t in range(src.size):
+        dst[t] = f16_bits(src[t]) if rd == RD_F16 else bf16_bits(src[t])
 
 
 @njit(cache=True, inline="always")
