@@ -175,7 +175,7 @@ import keyrand as kr
 D = dict(float16=np.float16, bfloat16=kr.bfloat16, float32=np.float32, float64=np.float64,
          complex64=np.complex64)
 k = kr.key(1)
-n = 1 << 12
+n = 1 << 17
 {expr}
 n = {n}
 with open('/proc/self/statm') as f:
@@ -218,6 +218,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--memory-only", action="store_true",
                         help="print only the peak-memory table")
+    parser.add_argument("--speed-only", action="store_true",
+                        help="print only the speed ratios (no fresh-process measurements)")
     args = parser.parse_args()
     if args.memory_only:
         memory_table()
@@ -246,6 +248,8 @@ def main() -> None:
         t = best[name, "keyrand"]
         cells = [f"{peer} {best[name, peer] / t:6.2f}x" for peer in peers]
         print(f"  {name:<24} {t * 1e3:8.2f} ms   " + "   ".join(cells))
+    if args.speed_only:
+        return
     print(f"\nfirst call in a fresh process (warm Numba cache): {first_call_seconds():.3f} s")
     print(f"(this process's peak RSS: "
           f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB)\n")

@@ -49,7 +49,7 @@ CASES = {
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_elementwise_draws_need_no_temporary_of_the_output_size(name):
     draw = CASES[name]
-    draw(1 << 12, kr.key(2))  # load the kernels first: compilation is not the draw
+    draw(1 << 17, kr.key(2))  # load the (parallel) kernels first: compiling is not drawing
     tracemalloc.start()
     try:
         out = draw(N, kr.key(2))
@@ -66,7 +66,7 @@ _RSS_PROBE = textwrap.dedent("""
     import keyrand as kr
     def draw(n):
         return {expr}
-    draw(1 << 13)
+    draw(1 << 17)
     with open("/proc/self/statm") as f:
         before = int(f.read().split()[1]) * resource.getpagesize()
     out = draw({n})

@@ -54,16 +54,6 @@ def launch(parallel: Callable, serial: Callable, *args: object) -> object:
     return result
 
 
-def layer() -> str | None:
-    """The threading layer parallel kernels run on, or None before the first launch."""
-    return _layer
-
-
-def serial_only() -> bool:
-    """True where every kernel runs serially (a child forked from a GNU OpenMP process)."""
-    return _serial_only
-
-
 def _load_tbb() -> None:
     # Load the tbb wheel's library by its path; Numba's own lookup by name then finds it.
     if _current_layer() is not None:
@@ -110,4 +100,5 @@ def _after_fork_in_child() -> None:
         _serial_only = True
 
 
-os.register_at_fork(after_in_child=_after_fork_in_child)
+if hasattr(os, "register_at_fork"):  # POSIX; Windows has no fork
+    os.register_at_fork(after_in_child=_after_fork_in_child)
