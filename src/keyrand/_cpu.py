@@ -47,12 +47,11 @@ def _map(dst, src, kind, rd, narrow, p, scratch):
 
 
 @njit(cache=True)
-def _block(out, k0, k1, j0, n, off, kind, rd, narrow, p, bufs):
+def _block(out, k0, k1, j0, n, off, kind, rd, narrow, p, first, second, scratch):
     # Counter pairs j0 .. j0+n-1, both halves, and (in the first block) the odd word.
     literally(kind)
     literally(rd)
     literally(narrow)
-    first, second, scratch = bufs
     hash_pairs(k0, k1, j0, n, off, first, second)
     _map(out[j0:j0 + n], first[:n], kind, rd, narrow, p, scratch)
     _map(out[j0 + off:j0 + off + n], second[:n], kind, rd, narrow, p, scratch)
@@ -63,13 +62,12 @@ def _block(out, k0, k1, j0, n, off, kind, rd, narrow, p, bufs):
 
 
 @njit(cache=True)
-def _run(dst, k0, k1, total, start, kind, rd, narrow, p, bufs):
+def _run(dst, k0, k1, total, start, kind, rd, narrow, p, first, second, scratch):
     # Words start .. start+dst.size-1 of a total-word stream: the part below h comes from the
     # first outputs of pairs (w, w+off), the part from off on from their second outputs.
     literally(kind)
     literally(rd)
     literally(narrow)
-    first, second, scratch = bufs
     h, off = layout(total)
     stop = start + dst.size
     w = start
@@ -89,12 +87,6 @@ def _run(dst, k0, k1, total, start, kind, rd, narrow, p, bufs):
         w += m
 
 
-@njit(cache=True)
-def _buffers():
-    # A block's two word buffers and its float32 scratch.
-    return np.empty(BLOCK, np.uint32), np.empty(BLOCK, np.uint32), np.empty(BLOCK, np.float32)
-
-
 @functools.cache
 def _kernels(kind: int, rd: int, narrow: int):
     """The kernels of transform ``kind``, rounding code ``rd``, narrow store ``narrow`` (0/1).
@@ -109,28 +101,40 @@ def _kernels(kind: int, rd: int, narrow: int):
     def paired(out, k0, k1, p):
         h, off = layout(out.size)
         for b in prange(max(1, (h + BLOCK - 1) // BLOCK)):
+            first = np.empty(BLOCK, np.uint32)
+            second = np.empty(BLOCK, np.uint32)
+            scratch = np.empty(BLOCK, np.float32)
             j0 = b * BLOCK
-            _block(out, k0, k1, j0, min(BLOCK, h - j0), off, kind, rd, narrow, p, _buffers())
+            _block(out, k0, k1, j0, min(BLOCK, h - j0), off, kind, rd, narrow, p, first, second,
+                   scratch)
 
     @njit(cache=True)
     def serial(out, k0, k1, p):
         h, off = layout(out.size)
-        bufs = _buffers()
+        first = np.empty(BLOCK, np.uint32)
+        second = np.empty(BLOCK, np.uint32)
+        scratch = np.empty(BLOCK, np.float32)
         for j0 in range(0, max(h, 1), BLOCK):
-            _block(out, k0, k1, j0, min(BLOCK, h - j0), off, kind, rd, narrow, p, bufs)
+            _block(out, k0, k1, j0, min(BLOCK, h - j0), off, kind, rd, narrow, p, first, second,
+                   scratch)
 
     @njit(cache=True, parallel=True)
     def runs(out, k0, k1, total, starts, run, p):
         for r in prange(starts.size):
+            first = np.empty(BLOCK, np.uint32)
+            second = np.empty(BLOCK, np.uint32)
+            scratch = np.empty(BLOCK, np.float32)
             _run(out[r * run:(r + 1) * run], k0, k1, total, starts[r], kind, rd, narrow, p,
-                 _buffers())
+                 first, second, scratch)
 
     @njit(cache=True)
     def serial_runs(out, k0, k1, total, starts, run, p):
-        bufs = _buffers()
+        first = np.empty(BLOCK, np.uint32)
+        second = np.empty(BLOCK, np.uint32)
+        scratch = np.empty(BLOCK, np.float32)
         for r in range(starts.size):
             _run(out[r * run:(r + 1) * run], k0, k1, total, starts[r], kind, rd, narrow, p,
-                 bufs)
+                 first, second, scratch)
 
     return paired, serial, runs, serial_runs
 
