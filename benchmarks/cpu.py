@@ -6,8 +6,8 @@ Each row times one operation at n elements (best of --repeat rounds, after a
 warm-up; a round calls every operation once) and prints how many times faster
 keyrand is than each peer (peer time / keyrand time; > 1 means keyrand is
 faster). It also times ``import keyrand`` and a first small draw in fresh
-processes with a warm Numba cache, and the peak memory of a 2^26-element
-float32 draw.
+processes with a warm Numba cache, and the peak memory of 2^26-element draws of
+every sampler (as a multiple of the output's bytes, each in a fresh process).
 """
 
 from __future__ import annotations
@@ -160,15 +160,71 @@ def startup_seconds(runs: int) -> dict[str, tuple[float, float]]:
     return {name: (min(t), statistics.median(t)) for name, t in times.items()}
 
 
-def peak_memory_ratio(n: int = 1 << 26) -> float:
-    """Peak memory allocated while drawing n float32 (tracemalloc), over the output's bytes."""
-    code = ("import tracemalloc, keyrand as kr; kr.uniform(shape=(1 << 20,), key=kr.key(1)); "
-            "tracemalloc.start(); "
-            f"x = kr.uniform(shape=({n},), key=kr.key(1)); "
-            "print(tracemalloc.get_traced_memory()[1])")
+#: Draws of the memory table: label -> expression of ``n`` (``kr`` and ``np`` in scope).
+MEMORY_CASES = {
+    **{f"uniform {d}": f"kr.uniform(shape=(n,), dtype=D['{d}'], key=k)"
+       for d in ("float16", "bfloat16", "float32")},
+    **{f"normal {d}": f"kr.normal((n,), dtype=D['{d}'], key=k)"
+       for d in ("float16", "bfloat16", "float32", "float64", "complex64")},
+    "normal float64 loc, scale": "kr.normal((n,), dtype=np.float64, loc=1.0, scale=2.0, key=k)",
+    "normal complex64 loc, scale": "kr.normal((n,), dtype=np.complex64, loc=1.0, scale=2.0, "
+                                   "key=k)",
+    **{f"truncated_normal {d}": f"kr.truncated_normal(-1.0, 2.0, (n,), dtype=D['{d}'], key=k)"
+       for d in ("float16", "bfloat16", "float32")},
+    **{f"gumbel {d}": f"kr.gumbel((n,), dtype=D['{d}'], key=k)"
+       for d in ("float16", "bfloat16", "float32")},
+    **{f"laplace {d}": f"kr.laplace((n,), dtype=D['{d}'], key=k)"
+       for d in ("float16", "bfloat16", "float32", "float64")},
+    "bernoulli": "kr.bernoulli(0.3, (n,), key=k)",
+    "randint int32": "kr.randint(0, 1000, (n,), key=k)",
+    "randint int8": "kr.randint(0, 100, (n,), dtype=np.int8, key=k)",
+    "bits": "kr.bits((n,), key=k)",
+    "permutation": "kr.permutation(n, key=k)",
+    "categorical 1-D": "kr.categorical(np.linspace(-2, 2, 1000, dtype=np.float32), "
+                       "shape=(n,), key=k)",
+}
+
+_MEMORY_PROBE = """
+import resource, sys, tracemalloc
+import numpy as np
+import keyrand as kr
+D = dict(float16=np.float16, bfloat16=kr.bfloat16, float32=np.float32, float64=np.float64,
+         complex64=np.complex64)
+k = kr.key(1)
+n = 1 << 17
+{expr}
+n = {n}
+with open('/proc/self/statm') as f:
+    rss_before = int(f.read().split()[1]) * resource.getpagesize()
+tracemalloc.start()
+x = {expr}
+traced = tracemalloc.get_traced_memory()[1]
+rss_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+print(traced / x.nbytes, (rss_peak - rss_before) / x.nbytes)
+"""
+
+
+def memory_ratios(expr: str, n: int = 1 << 26) -> tuple[float, float]:
+    """Peak memory of one draw over its output's bytes: (tracemalloc, RSS), in a fresh process.
+
+    tracemalloc sees NumPy's allocations; the RSS growth (peak RSS minus the RSS before
+    the draw) also sees the arrays Numba kernels allocate. A small draw first loads the
+    kernels, so compilation does not count.
+    """
+    code = _MEMORY_PROBE.format(expr=expr, n=n)
     result = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True,
                             text=True)
-    return int(result.stdout.strip()) / (4 * n)
+    traced, rss = result.stdout.split()
+    return float(traced), float(rss)
+
+
+def memory_table(n: int = 1 << 26) -> None:
+    """Print the peak memory of each draw in MEMORY_CASES as a multiple of its output's bytes."""
+    print(f"peak memory of a 2^{n.bit_length() - 1}-element draw, x the output's bytes:")
+    print(f"  {'draw':<30} {'tracemalloc':>11} {'RSS':>6}")
+    for label, expr in MEMORY_CASES.items():
+        traced, rss = memory_ratios(expr, n)
+        print(f"  {label:<30} {traced:11.2f} {rss:6.2f}")
 
 
 def main() -> None:
@@ -178,7 +234,14 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--startup-runs", type=int, default=7,
                         help="fresh processes timed for the start-up rows")
+    parser.add_argument("--memory-only", action="store_true",
+                        help="print only the peak-memory table")
+    parser.add_argument("--speed-only", action="store_true",
+                        help="print only the speed ratios (no fresh-process measurements)")
     args = parser.parse_args()
+    if args.memory_only:
+        memory_table()
+        return
     print(f"machine: {os.cpu_count()} cores; numpy {np.__version__}; "
           f"mlx {mx.__version__ if mx else 'not installed'}; "
           f"jax {jax.__version__ if jax else 'not installed'}")
@@ -203,13 +266,15 @@ def main() -> None:
         t = best[name, "keyrand"]
         cells = [f"{peer} {best[name, peer] / t:6.2f}x" for peer in peers]
         print(f"  {name:<24} {t * 1e3:8.2f} ms   " + "   ".join(cells))
+    if args.speed_only:
+        return
     print("\nstart-up in a fresh process (warm Numba cache), best / median of "
           f"{args.startup_runs} runs:")
     for name, (best_s, median_s) in startup_seconds(args.startup_runs).items():
         print(f"  {name:<24} {best_s:.3f} s / {median_s:.3f} s")
-    print(f"peak memory of uniform(2^26 float32): {peak_memory_ratio():.3f} x the output's bytes")
     print(f"(this process's peak RSS: "
-          f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB)")
+          f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB)\n")
+    memory_table()
 
 
 if __name__ == "__main__":

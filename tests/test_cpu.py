@@ -61,7 +61,7 @@ def test_runs_kernel_equals_slices_of_the_whole(total, data):
 
 
 @pytest.mark.parametrize("n", [0, 1, 7, 5000, 1 << 17])
-def test_radix_argsort_is_numpys_stable_argsort(n):
+def test_argsort_stable_is_numpys_stable_argsort(n):
     keys = np.random.default_rng(n).integers(0, 2**32, n, dtype=np.uint32)
     if n:
         keys[::3] = keys[0]  # many ties: the index order must be kept
@@ -70,11 +70,19 @@ def test_radix_argsort_is_numpys_stable_argsort(n):
     np.testing.assert_array_equal(got, np.argsort(keys, kind="stable"))
 
 
+@pytest.mark.parametrize("mask", [0xFFFF, 0xFFFF0000, 0x0003FFFF])
+def test_argsort_stable_within_and_across_buckets(mask):
+    # Keys sharing their high 16 bits (one bucket), their low 16 bits, or few of either.
+    keys = np.random.default_rng(mask).integers(0, 2**32, 70_001, dtype=np.uint32) & mask
+    got = _cpu.argsort_stable(keys)
+    np.testing.assert_array_equal(got, np.argsort(keys, kind="stable"))
+
+
 def test_kernels_load_from_the_disk_cache_in_a_fresh_process():
     code = (
         "import json, keyrand as kr; from keyrand import _cpu; "
         "kr.uniform(shape=(10,), key=kr.key(1)); kr.normal(shape=(1 << 17,), key=kr.key(1)); "
-        "ks = [_cpu._kernels(1, 0)[1], _cpu._kernels(2, 0)[0]]; "
+        "ks = [_cpu._kernels(1, 0, 0)[1], _cpu._kernels(2, 0, 0)[0]]; "
         "print(json.dumps([sum(k.stats.cache_misses.values()) for k in ks]))")
     subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, timeout=600)
     second = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True,

@@ -3,9 +3,12 @@
 A kernel hashes a block of counter pairs into two small local buffers
 (vectorizable), then maps each buffer through the transform of
 :mod:`keyrand._transforms` straight into the output: one pass over memory,
-no temporaries the size of the output. Each (transform, rounding) pair gets
-its own kernels, built once by :func:`_kernels` with the codes as closure
-constants, so every specialisation compiles alone and is cached on disk.
+no temporaries the size of the output. float16 and bfloat16 outputs get their
+bit patterns written by the kernel too (through a float32 buffer of one block).
+Each (transform, rounding, store) triple gets its own kernels, built once by
+:func:`_kernels` with the codes as closure constants, so every specialisation
+compiles alone and is cached on disk. Parallel kernels are launched through
+:mod:`keyrand._threads`, which keeps them safe under fork and threads.
 """
 
 from __future__ import annotations
@@ -17,9 +20,11 @@ import numpy as np
 from numba import literally, njit, prange
 from numba.core.errors import NumbaIRAssumptionWarning
 
+from . import _threads
 from ._codes import INT_CODES, NUM_PARAMS, UINT32_VECTOR
+from ._dtypes import bfloat16, float16
 from ._threefry import hash_pairs, layout, threefry2x32
-from ._transforms import apply_block, to_int
+from ._transforms import apply_block, store_bits, to_int
 
 #: Counter pairs hashed per block; two uint32 buffers of this size stay in L1.
 BLOCK = 2048
@@ -28,58 +33,69 @@ SERIAL_WORDS = 1 << 16
 
 
 @njit(cache=True)
-def _map(dst, src, kind, rd, p):
-    # The transform loop: the only place a transform is compiled into, once per (kind, rd).
+def _map(dst, src, kind, rd, narrow, p, scratch):
+    # The transform loop: the only place a transform is compiled into, once per
+    # (kind, rd, narrow). With ``narrow`` set, dst holds float16/bfloat16 bit patterns
+    # (rounding code rd) and the float32 results pass through scratch.
     literally(kind)
     literally(rd)
-    apply_block(kind, rd, dst, src, p)
+    literally(narrow)
+    if narrow:
+        apply_block(kind, rd, scratch[:src.size], src, p)
+        store_bits(rd, dst, scratch[:src.size])
+    else:
+        apply_block(kind, rd, dst, src, p)
 
 
 @njit(cache=True)
-def _block(out, k0, k1, j0, n, off, kind, rd, p, first, second):
+def _block(out, k0, k1, j0, n, off, kind, rd, narrow, p, first, second, scratch):
     # Counter pairs j0 .. j0+n-1, both halves, and (in the first block) the odd word.
     literally(kind)
     literally(rd)
+    literally(narrow)
     hash_pairs(k0, k1, j0, n, off, first, second)
-    _map(out[j0:j0 + n], first[:n], kind, rd, p)
-    _map(out[j0 + off:j0 + off + n], second[:n], kind, rd, p)
+    _map(out[j0:j0 + n], first[:n], kind, rd, narrow, p, scratch)
+    _map(out[j0 + off:j0 + off + n], second[:n], kind, rd, narrow, p, scratch)
     h = out.size // 2
     if off > h and j0 == 0:
         first[0] = threefry2x32(k0, k1, h, 0)[0]
-        _map(out[h:h + 1], first[:1], kind, rd, p)
+        _map(out[h:h + 1], first[:1], kind, rd, narrow, p, scratch)
 
 
 @njit(cache=True)
-def _run(dst, k0, k1, total, start, kind, rd, p, first, second):
+def _run(dst, k0, k1, total, start, kind, rd, narrow, p, first, second, scratch):
     # Words start .. start+dst.size-1 of a total-word stream: the part below h comes from the
     # first outputs of pairs (w, w+off), the part from off on from their second outputs.
     literally(kind)
     literally(rd)
+    literally(narrow)
     h, off = layout(total)
     stop = start + dst.size
     w = start
     while w < min(stop, h):
         m = min(BLOCK, min(stop, h) - w)
         hash_pairs(k0, k1, w, m, off, first, second)
-        _map(dst[w - start:w - start + m], first[:m], kind, rd, p)
+        _map(dst[w - start:w - start + m], first[:m], kind, rd, narrow, p, scratch)
         w += m
     if off > h and start <= h < stop:
         first[0] = threefry2x32(k0, k1, h, 0)[0]
-        _map(dst[h - start:h - start + 1], first[:1], kind, rd, p)
+        _map(dst[h - start:h - start + 1], first[:1], kind, rd, narrow, p, scratch)
     w = max(start, off)
     while w < stop:
         m = min(BLOCK, stop - w)
         hash_pairs(k0, k1, w - off, m, off, first, second)
-        _map(dst[w - start:w - start + m], second[:m], kind, rd, p)
+        _map(dst[w - start:w - start + m], second[:m], kind, rd, narrow, p, scratch)
         w += m
 
 
 @functools.cache
-def _kernels(kind: int, rd: int):
-    """The kernels of transform ``kind`` with rounding code ``rd``: (paired, serial, runs).
+def _kernels(kind: int, rd: int, narrow: int):
+    """The kernels of transform ``kind``, rounding code ``rd``, narrow store ``narrow`` (0/1).
 
-    ``kind`` and ``rd`` are closure constants (integers pickle stably, so the
-    kernels are cached on disk); they reach the transform as literals.
+    Returns (paired, serial, runs, serial_runs): the whole stream in parallel and
+    on one thread, and runs of a larger stream in parallel and on one thread.
+    ``kind``, ``rd`` and ``narrow`` are closure constants (integers pickle stably,
+    so the kernels are cached on disk); they reach the transform as literals.
     """
 
     @njit(cache=True, parallel=True)
@@ -88,25 +104,48 @@ def _kernels(kind: int, rd: int):
         for b in prange(max(1, (h + BLOCK - 1) // BLOCK)):
             first = np.empty(BLOCK, np.uint32)
             second = np.empty(BLOCK, np.uint32)
+            scratch = np.empty(BLOCK, np.float32)
             j0 = b * BLOCK
-            _block(out, k0, k1, j0, min(BLOCK, h - j0), off, kind, rd, p, first, second)
+            _block(out, k0, k1, j0, min(BLOCK, h - j0), off, kind, rd, narrow, p, first, second,
+                   scratch)
 
     @njit(cache=True)
     def serial(out, k0, k1, p):
         h, off = layout(out.size)
         first = np.empty(BLOCK, np.uint32)
         second = np.empty(BLOCK, np.uint32)
+        scratch = np.empty(BLOCK, np.float32)
         for j0 in range(0, max(h, 1), BLOCK):
-            _block(out, k0, k1, j0, min(BLOCK, h - j0), off, kind, rd, p, first, second)
+            _block(out, k0, k1, j0, min(BLOCK, h - j0), off, kind, rd, narrow, p, first, second,
+                   scratch)
 
     @njit(cache=True, parallel=True)
     def runs(out, k0, k1, total, starts, run, p):
         for r in prange(starts.size):
             first = np.empty(BLOCK, np.uint32)
             second = np.empty(BLOCK, np.uint32)
-            _run(out[r * run:(r + 1) * run], k0, k1, total, starts[r], kind, rd, p, first, second)
+            scratch = np.empty(BLOCK, np.float32)
+            _run(out[r * run:(r + 1) * run], k0, k1, total, starts[r], kind, rd, narrow, p,
+                 first, second, scratch)
 
-    return paired, serial, runs
+    @njit(cache=True)
+    def serial_runs(out, k0, k1, total, starts, run, p):
+        first = np.empty(BLOCK, np.uint32)
+        second = np.empty(BLOCK, np.uint32)
+        scratch = np.empty(BLOCK, np.float32)
+        for r in range(starts.size):
+            _run(out[r * run:(r + 1) * run], k0, k1, total, starts[r], kind, rd, narrow, p,
+                 first, second, scratch)
+
+    return paired, serial, runs, serial_runs
+
+
+def _words(out: np.ndarray) -> tuple[np.ndarray, int]:
+    # The array the kernels write and their narrow-store flag: float16 and bfloat16
+    # outputs are written as uint16 bit patterns.
+    if out.dtype in (float16, bfloat16):
+        return out.view(np.uint16), 1
+    return out, 0
 
 
 def fill(out: np.ndarray, key: np.ndarray, kind: int, rd: int, params: tuple) -> None:
@@ -114,15 +153,21 @@ def fill(out: np.ndarray, key: np.ndarray, kind: int, rd: int, params: tuple) ->
 
     Args:
         out: Flat, contiguous output; its size is the stream's word count ``W``.
+            A float16 or bfloat16 ``out`` receives the float32 results rounded as
+            MLX casts them (the transform's own ``rd`` rounding makes that exact).
         key: uint32 array of shape (2,).
         kind: Transform code from :mod:`keyrand._codes`.
         rd: Rounding code (0 float32, 1 float16, 2 bfloat16) for narrow dtype arithmetic.
         params: Tuple of float64 transform parameters.
     """
     if out.size:
-        paired, serial, _ = _kernels(kind, rd)
-        kernel = serial if out.size < SERIAL_WORDS else paired
-        _launch(kernel, out, key[0], key[1], _padded(params))
+        words, narrow = _words(out)
+        paired, serial, _, _ = _kernels(kind, rd, narrow)
+        args = (words, key[0], key[1], _padded(params))
+        if out.size < SERIAL_WORDS:
+            _launch(serial, *args)
+        else:
+            _launch(paired, *args, serial=serial)
 
 
 def fill_runs(
@@ -140,22 +185,29 @@ def fill_runs(
     This is the entry point for blocks of a larger array (Dask chunks): a
     block of an N-d array is a set of equally long contiguous runs of flat
     indices. Each word is computed on its own, so values never depend on how
-    the array is cut.
+    the array is cut. ``out`` may be float16 or bfloat16, as for :func:`fill`.
     """
     if out.size:
-        _launch(_kernels(kind, rd)[2], out, key[0], key[1], total, starts.astype(np.int64),
-                run, _padded(params))
+        words, narrow = _words(out)
+        _, _, runs, serial_runs = _kernels(kind, rd, narrow)
+        _launch(runs, words, key[0], key[1], total, starts.astype(np.int64), run,
+                _padded(params), serial=serial_runs)
 
 
-def _launch(kernel, *args) -> None:
+def _launch(kernel, *args, serial=None) -> None:
+    # A parallel kernel (``serial`` given) goes through _threads, which may run ``serial``.
     # The transforms are inlined into the kernels at Numba-IR level, which makes Numba's
     # internal pedantic IR check warn at compile time; the compiled code is unaffected.
-    if kernel.signatures:
-        kernel(*args)
+    if serial is None:
+        run = functools.partial(kernel, *args)
+    else:
+        run = functools.partial(_threads.launch, kernel, serial, *args)
+    if kernel.signatures and (serial is None or serial.signatures):
+        run()
         return
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", NumbaIRAssumptionWarning)
-        kernel(*args)
+        run()
 
 
 def _padded(params: tuple) -> tuple:
@@ -165,12 +217,19 @@ def _padded(params: tuple) -> tuple:
 
 @functools.cache
 def _converter(code: int):
+    """MLX's float32 → integer conversion ``code`` over an array: (parallel, serial) kernels."""
+
     @njit(cache=True, parallel=True)
     def convert(x, out):
         for i in prange(x.size):
             out[i] = to_int(code, x[i])
 
-    return convert
+    @njit(cache=True)
+    def serial_convert(x, out):
+        for i in range(x.size):
+            out[i] = to_int(code, x[i])
+
+    return convert, serial_convert
 
 
 def convert_int(x: np.ndarray, dtype: np.dtype) -> np.ndarray:
@@ -185,35 +244,51 @@ def convert_int(x: np.ndarray, dtype: np.dtype) -> np.ndarray:
     if code == INT_CODES[np.dtype(np.uint32)]:
         head = flat_in.size - flat_in.size % 4
         if head:
-            _converter(UINT32_VECTOR)(flat_in[:head], flat_out[:head])
+            _threads.launch(*_converter(UINT32_VECTOR), flat_in[:head], flat_out[:head])
         flat_in, flat_out = flat_in[head:], flat_out[head:]
     if flat_in.size:
-        _converter(code)(flat_in, flat_out)
+        _threads.launch(*_converter(code), flat_in, flat_out)
     return out
 
 
 @njit(cache=True)
-def _radix_argsort(keys):
-    # LSD radix sort of (key, index) by key in two stable 16-bit passes.
+def _bucket_argsort(keys):
+    # Stable argsort in one index array: scatter the indices into 2^16 buckets by the keys'
+    # high 16 bits (index order kept), then sort each bucket by (low 16 bits, index), packed
+    # into unique uint64s, so the sort's own (in)stability cannot matter.
     n = keys.size
-    order = np.arange(n).astype(np.uint32)
-    scratch = np.empty(n, np.uint32)
-    for shift in (0, 16):
-        counts = np.zeros(65537, np.int64)
-        for i in range(n):
-            counts[((keys[order[i]] >> shift) & 0xFFFF) + 1] += 1
-        for d in range(65536):
-            counts[d + 1] += counts[d]
-        for i in range(n):
-            digit = (keys[order[i]] >> shift) & 0xFFFF
-            scratch[counts[digit]] = order[i]
-            counts[digit] += 1
-        order, scratch = scratch, order
+    starts = np.zeros(65537, np.int64)
+    for i in range(n):
+        starts[(keys[i] >> 16) + 1] += 1
+    largest = 0
+    for d in range(65536):
+        largest = max(largest, starts[d + 1])
+        starts[d + 1] += starts[d]
+    order = np.empty(n, np.uint32)
+    pos = starts[:-1].copy()
+    for i in range(n):
+        d = keys[i] >> 16
+        order[pos[d]] = i
+        pos[d] += 1
+    packed = np.empty(largest, np.uint64)
+    for d in range(65536):
+        a, m = starts[d], starts[d + 1] - starts[d]
+        if m < 2:
+            continue
+        for t in range(m):
+            i = order[a + t]
+            packed[t] = (np.uint64(keys[i] & 0xFFFF) << np.uint64(32)) | np.uint64(i)
+        packed[:m].sort()
+        for t in range(m):
+            order[a + t] = np.uint32(packed[t] & np.uint64(0xFFFFFFFF))
     return order
 
 
 def argsort_stable(keys: np.ndarray) -> np.ndarray:
-    """Stable ascending argsort of uint32 ``keys`` as uint32 indices (ties keep index order)."""
+    """Stable ascending argsort of uint32 ``keys`` as uint32 indices (ties keep index order).
+
+    Besides ``keys`` it needs one uint32 index array (the result) and a small buffer.
+    """
     if keys.size < 1 << 12:
         return np.argsort(keys, kind="stable").astype(np.uint32)
-    return _radix_argsort(np.ascontiguousarray(keys, np.uint32))
+    return _bucket_argsort(np.ascontiguousarray(keys, np.uint32))

@@ -19,8 +19,9 @@ an intrinsic, so callers compiled with Numba's default ``error_model="python"``
 neither raise ZeroDivisionError nor lose vectorization to the zero check.
 
 The array entry points (:func:`apply_f32` and the ``*_array`` / ``to_*``
-helpers) run one parallel Numba loop per operation, generated from a single
-definition with the operation code as a closure constant. :func:`logf_block`
+helpers) run one parallel Numba loop per operation (and a serial twin, for where
+parallel launches are unsafe: see :mod:`keyrand._threads`), generated from a
+single definition with the operation code as a closure constant. :func:`logf_block`
 is ``logf`` over a block of positive normal floats with its table entries
 looked up in bulk (register permutes on AVX-512), for transforms dominated by
 logarithms.
@@ -35,6 +36,8 @@ from llvmlite import ir
 from numba import njit, prange, types
 from numba.core import cgutils
 from numba.extending import intrinsic
+
+from . import _threads
 
 __all__ = [
     "OPS",
@@ -619,40 +622,52 @@ OPS = {
 _OP_CODES = {name: code for code, name in enumerate(OPS)}
 
 
-def _make_kernel(op: int):
-    """Parallel elementwise loop for operation code ``op``.
+@njit(cache=True, inline="always")
+def _op_at(op, x, out, i):
+    # out[i] = operation ``op`` of x[i]; ``op`` is a kernel's closure constant, so only its
+    # branch survives once this is inlined into the kernel.
+    v = x[i]
+    if op == 0:
+        out[i] = mlx_exp(v)
+    elif op == 1:
+        out[i] = mlx_erf(v)
+    elif op == 2:
+        out[i] = mlx_erfinv(v)
+    elif op == 3:
+        out[i] = logf(v)
+    elif op == 4:
+        out[i] = log1pf(v)
+    elif op == 5:
+        out[i] = round_f16(v)
+    elif op == 6:
+        out[i] = round_bf16(v)
+    elif op == 7:
+        out[i] = f16_bits(v)
+    else:
+        out[i] = bf16_bits(v)
 
-    ``op`` is a closure constant: Numba prunes the other branches before inlining the
-    surviving function, and the kernel caches (an int cell pickles stably).
+
+def _make_kernels(op: int):
+    """Elementwise loops for operation code ``op``: (parallel, serial).
+
+    ``op`` is a closure constant: Numba prunes the other branches of the inlined
+    body, and the kernels cache (an int cell pickles stably).
     """
 
     @njit(cache=True, parallel=True)
     def kernel(x, out):
         for i in prange(x.size):
-            v = x[i]
-            if op == 0:
-                out[i] = mlx_exp(v)
-            elif op == 1:
-                out[i] = mlx_erf(v)
-            elif op == 2:
-                out[i] = mlx_erfinv(v)
-            elif op == 3:
-                out[i] = logf(v)
-            elif op == 4:
-                out[i] = log1pf(v)
-            elif op == 5:
-                out[i] = round_f16(v)
-            elif op == 6:
-                out[i] = round_bf16(v)
-            elif op == 7:
-                out[i] = f16_bits(v)
-            else:
-                out[i] = bf16_bits(v)
+            _op_at(op, x, out, i)
 
-    return kernel
+    @njit(cache=True)
+    def serial_kernel(x, out):
+        for i in range(x.size):
+            _op_at(op, x, out, i)
+
+    return kernel, serial_kernel
 
 
-_KERNELS = tuple(_make_kernel(code) for code in range(len(OPS)))
+_KERNELS = tuple(_make_kernels(code) for code in range(len(OPS)))
 
 
 def apply_f32(name: str, x: npt.ArrayLike) -> np.ndarray:
@@ -673,7 +688,7 @@ def apply_f32(name: str, x: npt.ArrayLike) -> np.ndarray:
         raise ValueError(f"[apply_f32] unknown operation {name!r}; expected one of {list(OPS)}")
     xa = np.asarray(x, dtype=np.float32)
     out = np.empty(xa.shape, dtype=OPS[name])
-    _KERNELS[_OP_CODES[name]](xa.ravel(), out.reshape(-1))
+    _threads.launch(*_KERNELS[_OP_CODES[name]], xa.ravel(), out.reshape(-1))
     return out
 
 

@@ -40,7 +40,16 @@ from ._codes import (
     WORD_F32,
     WORD_F64,
 )
-from ._mathf32 import log1pf, logf, logf_block, mlx_erfinv, round_bf16, round_f16
+from ._mathf32 import (
+    bf16_bits,
+    f16_bits,
+    log1pf,
+    logf,
+    logf_block,
+    mlx_erfinv,
+    round_bf16,
+    round_f16,
+)
 from ._mathf64 import log1p
 
 _TWO63 = 2.0**63
@@ -78,6 +87,17 @@ def _rnd_literal(rd, x):
     if rd.literal_value == RD_BF16:
         return lambda rd, x: round_bf16(x)
     return lambda rd, x: x
+
+
+@njit(cache=True, inline="always")
+def store_bits(rd, dst, src):
+    """Store float32 ``src`` into ``dst`` as float16 (``rd`` = RD_F16) or bfloat16 bit patterns.
+
+    MLX's cast (§4.2): round to nearest even; NaN becomes ``sign | 0x7D00``
+    (float16) or ``0x7FC0`` (bfloat16). ``dst`` is a uint16 view of the output.
+    """
+    for t in range(src.size):
+        dst[t] = f16_bits(src[t]) if rd == RD_F16 else bf16_bits(src[t])
 
 
 @njit(cache=True, inline="always")

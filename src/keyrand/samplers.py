@@ -53,6 +53,8 @@ from ._keys import check_key, next_key
 
 ShapeLike = Sequence[int]
 _SQRT2 = math.sqrt(2.0)
+#: Elements finished per step where a finishing pass runs in chunks (bounded temporaries).
+_CHUNK = 1 << 16
 #: float32 just above 2^32: bernoulli's threshold scale (§6.7).
 _BERNOULLI_SCALE = float(np.uint32(0x4F800001).view(np.float32))
 
@@ -195,23 +197,25 @@ class Plan:
                  post: Callable[[np.ndarray], np.ndarray] | None) -> None:
         self.call, self.shape, self.kind, self.rd, self.params = call, shape, kind, rd, params
         self.kernel_dtype, self.dtype = kernel_dtype, dtype
+        #: What the backend writes: the CPU kernels store float16/bfloat16 themselves.
+        self.out_dtype = dtype if dtype in (float16, bfloat16) and not call.on_gpu else kernel_dtype
         self._post = post
         self.size = _size(shape)
         check_words(self.size, call.fn)
 
     def _finish(self, flat: np.ndarray) -> np.ndarray:
-        if self.kernel_dtype != self.dtype:
+        if self.out_dtype != self.dtype:
             flat = to_narrow(flat, self.dtype)
         return self._post(flat) if self._post is not None else flat
 
     def run(self) -> np.ndarray:
         """The whole draw, with the paired-counter kernel."""
-        flat = self.call.generate(self.size, self.kind, self.rd, self.params, self.kernel_dtype)
+        flat = self.call.generate(self.size, self.kind, self.rd, self.params, self.out_dtype)
         return self._finish(flat).reshape(self.shape)
 
     def block(self, start: int, stop: int) -> np.ndarray:
         """Flat elements ``start:stop`` of the draw, computed on their own."""
-        out = self.call.empty(stop - start, self.kernel_dtype)
+        out = self.call.empty(stop - start, self.out_dtype)
         self.call.backend.fill_runs(out, self.call.checked_key(), self.size,
                                     np.array([start], np.int64), stop - start, self.kind,
                                     self.rd, self.params)
@@ -491,6 +495,13 @@ def normal(shape: ShapeLike = (), dtype: object = float32, loc: object = None,
         return call.fused(dims, _codes.NORMAL, rounding_code(d), params, float32, d)
     if _size(out_shape) == 0:
         return call.empty_result(out_shape, d)
+    if d == float64 and out_shape == dims and not call.on_gpu:
+        # In place in the output: the kernel writes each float32 e exactly as a float64.
+        z = call.generate(_size(dims), _codes.ERFINV_SYM, 0, (), float64).reshape(dims)
+        np.multiply(c, z, out=z)
+        if loc_in is not None:
+            np.add(cast(loc_in, d), z, out=z)
+        return z
     e = call.generate(_size(dims), _codes.ERFINV_SYM, 0, (), float32).reshape(dims)
     z = arith(np.multiply, c, cast(e, d), d)
     if loc_in is not None:
@@ -522,20 +533,38 @@ def _complex_normal(call: _Call, dims: tuple[int, ...], loc: np.ndarray | None,
                     scale: np.ndarray | None) -> np.ndarray:
     """complex64 normal (§6.3): ``loc + scale·(e[2i] + i·e[2i+1])``, products without fma."""
     e = call.generate(2 * _size(dims), _codes.ERFINV_SYM, 0, (), float32).reshape(dims + (2,))
-    re, im = e[..., 0], e[..., 1]
-    xp = call.xp
+    parts = []
     if scale is not None:
         s = np.asarray(scale).astype(complex64)
-        sr, si = call.on(s.real.astype(np.float32)), call.on(s.imag.astype(np.float32))
-        re, im = complex_mul(sr, si, re, im)
+        parts.append((call.on(s.real.astype(np.float32)), call.on(s.imag.astype(np.float32))))
     if loc is not None:
         c = np.asarray(loc).astype(complex64)
-        re = arith(np.add, call.on(c.real.astype(np.float32)), re, float32)
-        im = arith(np.add, call.on(c.imag.astype(np.float32)), im, float32)
+        parts.append((call.on(c.real.astype(np.float32)), call.on(c.imag.astype(np.float32))))
+    if not call.on_gpu and all(_scalar(a) for pair in parts for a in pair):
+        # (re, im) pairs are complex64's layout: finish them in place, a chunk at a time.
+        pairs = e.reshape(-1, 2)
+        for c0 in range(0, pairs.shape[0] if parts else 0, _CHUNK):
+            chunk = pairs[c0:c0 + _CHUNK]
+            chunk[:, 0], chunk[:, 1] = _complex_finish(chunk[:, 0], chunk[:, 1], scale, loc,
+                                                       parts)
+        return e.view(complex64).reshape(dims)
+    re, im = _complex_finish(e[..., 0], e[..., 1], scale, loc, parts)
+    xp = call.xp
     re, im = xp.broadcast_arrays(re, im)
     out = xp.empty(re.shape, complex64)
     out.real[...], out.imag[...] = re, im
     return out
+
+
+def _complex_finish(re: np.ndarray, im: np.ndarray, scale: np.ndarray | None,
+                    loc: np.ndarray | None, parts: list) -> tuple[np.ndarray, np.ndarray]:
+    """``loc + scale·(re + i·im)`` in float32 parts; ``parts`` holds (real, imag) of each given."""
+    if scale is not None:
+        re, im = complex_mul(*parts[0], re, im)
+    if loc is not None:
+        cr, ci = parts[-1]
+        re, im = arith(np.add, cr, re, float32), arith(np.add, ci, im, float32)
+    return re, im
 
 
 @_placed
@@ -950,8 +979,16 @@ def _categorical_icdf(call: _Call, x: np.ndarray, S: tuple[int, ...]) -> np.ndar
         w = _cpu_math().exp_array((x - m).astype(np.float32)).astype(x.dtype)
     acc = np.cumsum(w, dtype=w.dtype)
     cdf = np.concatenate([np.zeros(1, w.dtype), acc[:-1]])
-    u = _unit(call, S, float32).astype(w.dtype) * acc[-1]
-    return (call.xp.searchsorted(call.on(cdf), u, side="right") - 1).astype(np.uint32)
+    u = _unit(call, S, float32)
+    if call.on_gpu:
+        u = u.astype(w.dtype) * acc[-1]
+        return (call.xp.searchsorted(call.on(cdf), u, side="right") - 1).astype(np.uint32)
+    out = np.empty(S, np.uint32)
+    flat_u, flat_out = u.reshape(-1), out.reshape(-1)
+    for c0 in range(0, flat_u.size, _CHUNK):
+        part = flat_u[c0:c0 + _CHUNK].astype(w.dtype) * acc[-1]
+        flat_out[c0:c0 + _CHUNK] = (np.searchsorted(cdf, part, side="right") - 1).astype(np.uint32)
+    return out
 
 
 @_placed
