@@ -86,16 +86,20 @@ def _f32s(*bits: int) -> tuple[np.float32, ...]:
 
 
 @intrinsic
-def _llvm_fma_f32(typingctx, a, b, c):
-    """``llvm.fma.f32(a, b, c)``: ``a*b + c`` rounded once (hardware ``vfmadd`` or libm)."""
-    if not all(t == types.float32 for t in (a, b, c)):
+def llvm_fma(typingctx, a, b, c):
+    """``llvm.fma`` of three float32 or three float64: ``a*b + c`` rounded once.
+
+    The hardware ``vfmadd`` where the CPU has it, else the C library's exact ``fma``.
+    """
+    if not (a == b == c and a in (types.float32, types.float64)):
         return None
-    sig = types.float32(types.float32, types.float32, types.float32)
+    width = 32 if a == types.float32 else 64
+    sig = a(a, a, a)
 
     def codegen(context, builder, signature, args):
-        f32 = ir.FloatType()
-        fnty = ir.FunctionType(f32, (f32, f32, f32))
-        fn = cgutils.get_or_insert_function(builder.module, fnty, "llvm.fma.f32")
+        flt = ir.FloatType() if width == 32 else ir.DoubleType()
+        fnty = ir.FunctionType(flt, (flt, flt, flt))
+        fn = cgutils.get_or_insert_function(builder.module, fnty, f"llvm.fma.f{width}")
         return builder.call(fn, args)
 
     return sig, codegen
@@ -204,7 +208,7 @@ def fmaf(a: np.float32, b: np.float32, c: np.float32) -> np.float32:
 
     Arguments are converted to float32 first; pass float32 values.
     """
-    return _llvm_fma_f32(_F32(a), _F32(b), _F32(c))
+    return llvm_fma(_F32(a), _F32(b), _F32(c))
 
 
 @njit(cache=True, inline="always")

@@ -21,8 +21,9 @@ from __future__ import annotations
 import numpy as np
 from llvmlite import ir
 from numba import njit, types
-from numba.core import cgutils
 from numba.extending import intrinsic
+
+from ._mathf32 import llvm_fma
 
 __all__ = ["LOG1P", "LOG1P_HI", "log1p"]
 
@@ -67,22 +68,6 @@ _H_SQRT2_MANT = LOG1P_HI["sqrt2_mant"]
 _LOW32 = 0xFFFFFFFF
 _F64 = np.float64
 _I64 = np.int64
-
-
-@intrinsic
-def _fma(typingctx, a, b, c):
-    """``llvm.fma.f64(a, b, c)``: ``a*b + c`` rounded once."""
-    if not all(t == types.float64 for t in (a, b, c)):
-        return None
-    sig = types.float64(types.float64, types.float64, types.float64)
-
-    def codegen(context, builder, signature, args):
-        f64 = ir.DoubleType()
-        fnty = ir.FunctionType(f64, (f64, f64, f64))
-        fn = cgutils.get_or_insert_function(builder.module, fnty, "llvm.fma.f64")
-        return builder.call(fn, args)
-
-    return sig, codegen
 
 
 @intrinsic
@@ -150,7 +135,7 @@ def log1p(x: float) -> float:
         if ax < _H_TINY:
             if ax < _H_NEGLIGIBLE:
                 return x
-            return _fma(-(x * x), 0.5, x)
+            return llvm_fma(-(x * x), 0.5, x)
         if hx > 0 or hx <= _H_LOWER:
             k = 0
             f = x
@@ -183,22 +168,22 @@ def log1p(x: float) -> float:
         if f == 0.0:
             if k == 0:
                 return 0.0
-            c = _fma(dk, _LN2_LO, c)
-            return _fma(dk, _LN2_HI, c)
-        r = hfsq * _fma(-_TWO_THIRDS, f, 1.0)
+            c = llvm_fma(dk, _LN2_LO, c)
+            return llvm_fma(dk, _LN2_HI, c)
+        r = hfsq * llvm_fma(-_TWO_THIRDS, f, 1.0)
         if k == 0:
             return f - r
-        return _fma(dk, _LN2_HI, -((r - _fma(dk, _LN2_LO, c)) - f))
+        return llvm_fma(dk, _LN2_HI, -((r - llvm_fma(dk, _LN2_LO, c)) - f))
     s = _div(f, 2.0 + f)
     z = s * s
-    r2 = _fma(z, _LP3, _LP2)
-    r3 = _fma(z, _LP5, _LP4)
-    r4 = _fma(z, _LP7, _LP6)
+    r2 = llvm_fma(z, _LP3, _LP2)
+    r3 = llvm_fma(z, _LP5, _LP4)
+    r4 = llvm_fma(z, _LP7, _LP6)
     z2 = z * z
     z4 = z2 * z2
     z6 = z4 * z2
-    r = _fma(z6, r4, _fma(z4, r3, _fma(z, _LP1, z2 * r2)))
+    r = llvm_fma(z6, r4, llvm_fma(z4, r3, llvm_fma(z, _LP1, z2 * r2)))
     sr = s * (hfsq + r)
     if k == 0:
         return f - (hfsq - sr)
-    return _fma(dk, _LN2_HI, -((hfsq - (sr + _fma(dk, _LN2_LO, c))) - f))
+    return llvm_fma(dk, _LN2_HI, -((hfsq - (sr + llvm_fma(dk, _LN2_LO, c))) - f))
