@@ -185,7 +185,7 @@ MEMORY_CASES = {
 }
 
 _MEMORY_PROBE = """
-import resource, sys, tracemalloc
+import tracemalloc
 import numpy as np
 import keyrand as kr
 D = dict(float16=np.float16, bfloat16=kr.bfloat16, float32=np.float32, float64=np.float64,
@@ -194,12 +194,16 @@ k = kr.key(1)
 n = 1 << 17
 {expr}
 n = {n}
-with open('/proc/self/statm') as f:
-    rss_before = int(f.read().split()[1]) * resource.getpagesize()
+def status(field):
+    with open('/proc/self/status') as f:
+        return next(int(line.split()[1]) * 1024 for line in f if line.startswith(field))
+with open('/proc/self/clear_refs', 'w') as f:
+    f.write('5')  # restart the peak (VmHWM): compiling the kernels does not count
+rss_before = status('VmRSS')
 tracemalloc.start()
 x = {expr}
 traced = tracemalloc.get_traced_memory()[1]
-rss_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+rss_peak = status('VmHWM')
 print(traced / x.nbytes, (rss_peak - rss_before) / x.nbytes)
 """
 
