@@ -1,7 +1,7 @@
 """Compare keyrand's word → value transforms with MLX 0.32.4 on every uint32 word.
 
 For each case (a sampler with fixed arguments) keyrand's side is exactly what a
-draw of that sampler runs per word: the :class:`keyrand.samplers.Plan` of the
+draw of that sampler runs per word: the :class:`keyrand._spec.DrawSpec` of the
 call gives the transform code, rounding/integer code and parameters, the words
 go through ``keyrand._cpu._map`` (the compiled transform loop every CPU kernel
 uses) and then through the plan's finishing step (narrowing to float16 /
@@ -45,8 +45,10 @@ from dataclasses import dataclass, field
 import numpy as np
 from numba.core.errors import NumbaIRAssumptionWarning
 
-from keyrand import _cpu, bits, samplers
+from keyrand import _cpu, _dtypes, bits, samplers
 from keyrand._dtypes import bfloat16
+from keyrand._registry import SAMPLERS
+from keyrand._spec import DrawSpec
 
 try:
     import mlx.core as mx
@@ -168,7 +170,7 @@ class Case:
     mx_kwargs: dict
     rebuild: Callable[[mx.array], mx.array]
     priority: int
-    plan: samplers.Plan | None = field(default=None, repr=False)
+    spec: DrawSpec | None = field(default=None, repr=False)
 
     def real(self, shape: tuple[int, ...], key: mx.array) -> mx.array:
         return getattr(mx.random, self.sampler)(shape=shape, key=key, **self.mx_kwargs)
@@ -249,15 +251,17 @@ def select(spec: str) -> list[Case]:
 
 
 def keyrand_side(case: Case, words: np.ndarray) -> np.ndarray:
-    """keyrand's values for ``words``: the plan's transform via ``_cpu._map``, then its finish."""
-    p = case.plan
-    out = np.empty(words.size, p.kernel_dtype)
+    """keyrand's values for ``words``: the spec's kernel via ``_cpu._map``, rounded as stored."""
+    spec = case.spec
+    k = spec.kernel
+    out = np.empty(words.size, k.dtype)
     with warnings.catch_warnings():
         # As keyrand._cpu._launch: Numba's pedantic IR check warns when compiling the inlined
         # transform; the compiled code is unaffected.
         warnings.simplefilter("ignore", NumbaIRAssumptionWarning)
-        _cpu._map(out, words, p.kind, p.rd, _cpu._padded(p.params))
-    return p._finish(out)
+        _cpu._map(out, words, k.transform, k.mode, 0, _cpu._padded(k.params),
+                  np.empty(0, np.float32))
+    return out if spec.dtype == k.dtype else _dtypes.to_narrow(out, spec.dtype)
 
 
 def as_bits(a: np.ndarray | mx.array) -> np.ndarray:
@@ -338,9 +342,12 @@ def main(argv: list[str] | None = None) -> int:
 
     dummy_key = np.array([0, 0], np.uint32)
     for c in cases:
-        c.plan = samplers.plan(c.sampler, (size,), dummy_key, **c.kwargs)
-        print(f"{c.name}: kind {c.plan.kind} code {c.plan.rd} params {c.plan.params} "
-              f"-> {c.plan.dtype}{' + post' if c.plan._post else ''}", flush=True)
+        c.spec = SAMPLERS[c.sampler].prepare(shape=(size,), key=dummy_key, **c.kwargs)
+        if c.spec.finish is not None:
+            raise SystemExit(f"{c.name}: not a one-word draw (it has a finishing step)")
+        k = c.spec.kernel
+        print(f"{c.name}: transform {k.transform} code {k.mode} params {k.params} "
+              f"-> {c.spec.dtype}", flush=True)
 
     t0 = time.perf_counter()
     valid = True

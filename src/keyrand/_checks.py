@@ -137,16 +137,9 @@ def check_words(num_words: int, fn: str) -> None:
             f"repeat numbers). Split the key and draw in parts.")
 
 
-#: The arguments whose shapes each sampler broadcasts, named in its broadcasting errors.
-_BROADCAST_ARGS = {
-    "uniform": "shape, low, high",
-    "randint": "shape, low, high",
-    "truncated_normal": "shape, lower, upper",
-    "normal": "shape, loc, scale",
-    "bernoulli": "shape, p",
-    "categorical": "shape, logits",
-    "multivariate_normal": "shape, mean, cov",
-}
+#: The arguments whose shapes each sampler broadcasts, named in its broadcasting errors
+#: (filled by :func:`keyrand._registry.sampler`).
+BROADCAST_ARGS: dict[str, str] = {}
 
 
 def broadcast_shapes(fn: str, *shapes: tuple[int, ...]) -> tuple[int, ...]:
@@ -165,7 +158,7 @@ def broadcast_shapes(fn: str, *shapes: tuple[int, ...]) -> tuple[int, ...]:
                 out[i] = d
             elif d not in (1, out[i]):
                 listed = " and ".join(str(tuple(s)) for s in shapes)
-                raise ValueError(f"[{fn}] {_BROADCAST_ARGS.get(fn, 'shape')}: shapes {listed} "
+                raise ValueError(f"[{fn}] {BROADCAST_ARGS.get(fn, 'shape')}: shapes {listed} "
                                  "cannot be broadcast.")
     return tuple(out)
 
@@ -178,5 +171,20 @@ def check_within(fn: str, shape: tuple[int, ...], *param_shapes: tuple[int, ...]
     """
     full = broadcast_shapes(fn, shape, *param_shapes)
     if full != tuple(shape):
-        raise ValueError(f"[{fn}] {_BROADCAST_ARGS.get(fn, 'shape')}: cannot generate random "
+        raise ValueError(f"[{fn}] {BROADCAST_ARGS.get(fn, 'shape')}: cannot generate random "
                          f"values of shape {tuple(shape)} from broadcasted shape {full}.")
+
+
+def numpy_broadcast(*shapes: tuple[int, ...]) -> tuple[int, ...]:
+    """The shape of a NumPy binary operation on arrays of ``shapes``, or NumPy's own error.
+
+    Some samplers combine their parameters with a NumPy operation before
+    their shape checks, so a mismatch raises NumPy's ValueError; it is
+    reproduced here on zero-stride stand-ins (nothing is allocated).
+    """
+    try:
+        return tuple(np.broadcast_shapes(*shapes))
+    except ValueError:
+        z = [np.broadcast_to(np.zeros((), np.int8), s) for s in shapes]
+        np.subtract(*z)  # raises NumPy's "operands could not be broadcast together" error
+        raise

@@ -13,6 +13,7 @@ compiles alone and is cached on disk. Parallel kernels are launched through
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import warnings
 
@@ -22,9 +23,10 @@ from numba.core.errors import NumbaIRAssumptionWarning
 
 from . import _threads
 from ._codes import INT_CODES, NUM_PARAMS, UINT32_VECTOR
-from ._dtypes import bfloat16, float16
+from ._dtypes import arith, bfloat16, cast, float16, to_narrow, to_numpy
+from ._mathf32 import erf_array, erfinv_array, exp_array
 from ._threefry import hash_pairs, layout, threefry2x32
-from ._transforms import apply_block, store_bits, to_int
+from ._transforms import apply_block, store_bits, to_int, to_int_array
 
 #: Counter pairs hashed per block; two uint32 buffers of this size stay in L1.
 BLOCK = 2048
@@ -232,17 +234,19 @@ def _converter(code: int):
     return convert, serial_convert
 
 
-def convert_int(x: np.ndarray, dtype: np.dtype) -> np.ndarray:
+def convert_int(x: np.ndarray, dtype: np.dtype, vector_head: int | None = None) -> np.ndarray:
     """MLX's float32 → integer ``astype`` of a contiguous array, uint32's rule included.
 
-    See docs/algorithms.md §4.5.
+    uint32 takes MLX's vector rule for the first ``vector_head`` elements
+    (default ``4·⌊n/4⌋``, a whole contiguous conversion) and the scalar rule
+    for the rest (docs/algorithms.md §4.5).
     """
     x = np.ascontiguousarray(x, np.float32)
     out = np.empty(x.shape, dtype)
     flat_in, flat_out = x.reshape(-1), out.reshape(-1)
     code = INT_CODES[np.dtype(dtype)]
     if code == INT_CODES[np.dtype(np.uint32)]:
-        head = flat_in.size - flat_in.size % 4
+        head = flat_in.size - flat_in.size % 4 if vector_head is None else vector_head
         if head:
             _threads.launch(*_converter(UINT32_VECTOR), flat_in[:head], flat_out[:head])
         flat_in, flat_out = flat_in[head:], flat_out[head:]
@@ -292,3 +296,70 @@ def argsort_stable(keys: np.ndarray) -> np.ndarray:
     if keys.size < 1 << 12:
         return np.argsort(keys, kind="stable").astype(np.uint32)
     return _bucket_argsort(np.ascontiguousarray(keys, np.uint32))
+
+
+class CpuBackend:
+    """The :class:`keyrand._backend.Backend` of the cpu: NumPy arrays, Numba kernels."""
+
+    xp = np
+    stores_narrow = True
+    #: Elements per step of chunked finishing passes (bounded temporaries).
+    chunk = 1 << 16
+
+    def placed(self) -> contextlib.AbstractContextManager:
+        return contextlib.nullcontext()
+
+    def empty(self, shape: int | tuple[int, ...], dtype: np.dtype) -> np.ndarray:
+        return np.empty(shape, dtype)
+
+    def asarray(self, x: object) -> np.ndarray:
+        return to_numpy(x)
+
+    def fill(self, out: np.ndarray, key: np.ndarray, kernel, runs) -> None:
+        if runs.is_whole():
+            fill(out, key, kernel.transform, kernel.mode, kernel.params)
+        else:
+            fill_runs(out, key, runs.total, runs.starts, runs.run, kernel.transform,
+                      kernel.mode, kernel.params)
+
+    def convert_int(self, x: np.ndarray, dtype: np.dtype, vector_head: int) -> np.ndarray:
+        return convert_int(x, dtype, vector_head)
+
+    def cast(self, x: np.ndarray, dtype: np.dtype) -> np.ndarray:
+        return cast(x, dtype)
+
+    def arith(self, op: np.ufunc, a: np.ndarray, b: np.ndarray, dtype: np.dtype,
+              out: np.ndarray | None = None) -> np.ndarray:
+        if out is not None and dtype not in (float16, bfloat16):
+            return op(np.asarray(a, dtype), np.asarray(b, dtype), out=out)
+        return arith(op, a, b, dtype)
+
+    def to_narrow(self, x: np.ndarray, dtype: np.dtype) -> np.ndarray:
+        return to_narrow(x, dtype)
+
+    def erfinv(self, x: np.ndarray) -> np.ndarray:
+        return erfinv_array(x)
+
+    def argsort(self, words: np.ndarray) -> np.ndarray:
+        return argsort_stable(words)
+
+
+class HostMath:
+    """The :class:`keyrand._backend.Host` functions: MLX's float32 math on NumPy arrays."""
+
+    def erf(self, x: np.ndarray) -> np.ndarray:
+        return erf_array(np.asarray(x).astype(np.float32))
+
+    def exp(self, x: np.ndarray) -> np.ndarray:
+        return exp_array(np.asarray(x).astype(np.float32))
+
+    def to_int(self, x: np.ndarray, dtype: np.dtype, vector_head: int) -> np.ndarray:
+        src = np.array(x, np.float64 if x.dtype == np.float64 else np.float32, order="C")
+        out = np.empty(src.shape, dtype)
+        to_int_array(src.reshape(-1), out.reshape(-1), INT_CODES[np.dtype(dtype)], vector_head)
+        return out
+
+
+#: The cpu backend and the host math, one of each per process.
+BACKEND = CpuBackend()
+HOST = HostMath()

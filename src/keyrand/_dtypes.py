@@ -60,12 +60,8 @@ def to_narrow(x: np.ndarray, dtype: np.dtype) -> np.ndarray:
     """Round float32 values to ``dtype`` as MLX does, NaN encodings included (§4.2).
 
     float16 NaNs become ``sign | 0x7D00``; bfloat16 NaNs become ``0x7FC0``.
-    Other dtypes are a plain cast. CuPy arrays are converted on their device.
+    Other dtypes are a plain cast.
     """
-    if _on_device(x):
-        from . import _gpu
-
-        return _gpu.to_narrow(x, dtype)
     out = np.asarray(x).astype(dtype)
     if dtype in (float16, bfloat16):
         nan = np.isnan(out)
@@ -81,10 +77,6 @@ def to_narrow(x: np.ndarray, dtype: np.dtype) -> np.ndarray:
 
 def cast(x: np.ndarray, dtype: np.dtype) -> np.ndarray:
     """MLX's ``astype``: to float16/bfloat16 through float32 (§4.2), otherwise NumPy's cast."""
-    if _on_device(x):
-        from . import _gpu
-
-        return _gpu.cast(x, dtype)
     x = np.asarray(x)
     if dtype in (float16, bfloat16):
         if x.dtype == dtype:
@@ -94,29 +86,22 @@ def cast(x: np.ndarray, dtype: np.dtype) -> np.ndarray:
 
 
 def arith(op: np.ufunc, a: np.ndarray, b: np.ndarray, dtype: np.dtype) -> np.ndarray:
-    """``op(a, b)`` in ``dtype`` arithmetic (§1): narrow types compute in float32, round once.
-
-    If either operand is a CuPy array the operation runs on its device (x86 NaN results).
-    """
-    if _on_device(a) or _on_device(b):
-        from . import _gpu
-
-        return _gpu.arith(op, a, b, dtype)
+    """``op(a, b)`` in ``dtype`` arithmetic (§1): narrow types compute in float32, round once."""
     if dtype in (float16, bfloat16):
         r = op(np.asarray(a).astype(np.float32), np.asarray(b).astype(np.float32))
         return to_narrow(r, dtype)
     return op(np.asarray(a, dtype), np.asarray(b, dtype))
 
 
-def complex_mul(ar: np.ndarray, ai: np.ndarray, br: np.ndarray,
-                bi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def complex_mul(ar: np.ndarray, ai: np.ndarray, br: np.ndarray, bi: np.ndarray,
+                arith=arith) -> tuple[np.ndarray, np.ndarray]:
     """``(ar + i·ai)·(br + i·bi)`` in float32 as MLX's C++ complex64 product computes it (§4.2).
 
     Four float32 products, ``(ac − bd) + (ad + bc)i``, no fma; like C's
     complex multiply (libgcc ``__mulsc3``, C99 Annex G), a NaN + NaN·i result
     with an infinite factor or an overflowing product is recomputed as an
     infinity. Returns the real and imaginary parts, broadcast. Each float32
-    operation is :func:`arith`'s, so CuPy operands give x86's NaN results.
+    operation is ``arith``'s (a backend's, e.g. the GPU's with x86's NaN results).
     """
 
     def mul(a, b):
@@ -201,11 +186,6 @@ def check_given(value: object, fn: str, name: str) -> None:
     """
     if value is None:
         raise TypeError(f"[{fn}] {name} must be a scalar or an array, not None.")
-
-
-def _on_device(x: object) -> bool:
-    """True for a CuPy array (checked without importing CuPy)."""
-    return type(x).__module__.startswith("cupy")
 
 
 def to_numpy(value: object) -> np.ndarray:

@@ -1,8 +1,8 @@
 """GPU backend: CUDA kernels (compiled at run time by NVRTC through CuPy) that write CuPy arrays.
 
-Same interface as :mod:`keyrand._cpu` (``fill``, ``fill_runs``, ``convert_int``)
-plus the allocation and finishing helpers the samplers need on a GPU
-(``empty``, ``asarray``, ``cast``, ``to_narrow``, ``arith``, ``erfinv``).
+:class:`GpuBackend` implements :class:`keyrand._backend.Backend` over the
+kernel entry points (``fill``, ``fill_runs``, ``convert_int``) and the
+finishing helpers (``asarray``, ``cast``, ``to_narrow``, ``arith``, ``erfinv``).
 Every kernel is launched on CuPy's *current* stream of the *current* device,
 without host synchronisation; :func:`activate` makes a keyrand
 :class:`~keyrand.Stream` current (``Stream(Device(gpu, i), 0)`` is device
@@ -33,7 +33,6 @@ from ._codes import (
     BERNOULLI64,
     INT_CODES,
     NUM_PARAMS,
-    UINT32_VECTOR,
     UNIFORM,
     UNIFORM_CLAMP,
 )
@@ -298,15 +297,21 @@ def fill_runs(out, key, total: int, starts, run: int, kind: int, rd: int, params
       + _param_args(params, fbits))
 
 
-def convert_int(x, dtype: np.dtype):
-    """MLX's float32 → integer ``astype`` of a contiguous array (§4.5), uint32's rule included."""
+def convert_int(x, dtype: np.dtype, vector_head: int | None = None):
+    """MLX's float32 → integer ``astype`` of a contiguous array (§4.5).
+
+    uint32 takes the vector rule for the first ``vector_head`` elements
+    (default ``4·⌊n/4⌋``, a whole contiguous conversion).
+    """
     x = cupy.ascontiguousarray(asarray(x), dtype=np.float32)
     dtype = np.dtype(dtype)
     out = cupy.empty(x.shape, dtype)
     n = x.size
     if n:
         code = INT_CODES[dtype]
-        head = n - n % 4 if code == INT_CODES[np.dtype(np.uint32)] else 0
+        head = 0
+        if code == INT_CODES[np.dtype(np.uint32)]:
+            head = n - n % 4 if vector_head is None else vector_head
         f = _function(f"kr_convert_int<{_ctype(dtype)}>")
         f((_grid(n),), (THREADS,), (x, out, np.uint64(n), np.int32(code), np.uint64(head)))
     return out
@@ -433,24 +438,51 @@ def erfinv(x):
     return out
 
 
-def xp():
-    """The array module of this backend (CuPy)."""
-    return cupy
+def argsort_stable(words):
+    """Stable ascending argsort of uint32 CuPy ``words`` as uint32 indices (CuPy's radix sort)."""
+    return cupy.argsort(words).astype(np.uint32)
 
 
-__all__ = [
-    "UINT32_VECTOR",
-    "activate",
-    "arith",
-    "asarray",
-    "cast",
-    "convert_int",
-    "cuda_stream",
-    "empty",
-    "erfinv",
-    "fill",
-    "fill_runs",
-    "source",
-    "to_narrow",
-    "widen",
-]
+class GpuBackend:
+    """The :class:`keyrand._backend.Backend` of one gpu stream: CuPy arrays, CUDA kernels."""
+
+    stores_narrow = False
+    chunk = 0
+
+    def __init__(self, st) -> None:
+        self.stream = st
+        self.xp = cupy
+
+    def placed(self) -> contextlib.AbstractContextManager:
+        return activate(self.stream)
+
+    def empty(self, shape, dtype: np.dtype):
+        return cupy.empty(shape, dtype)
+
+    def asarray(self, x: object):
+        return asarray(x)
+
+    def fill(self, out, key, kernel, runs) -> None:
+        if runs.is_whole():
+            fill(out, key, kernel.transform, kernel.mode, kernel.params)
+        else:
+            fill_runs(out, key, runs.total, runs.starts, runs.run, kernel.transform, kernel.mode,
+                      kernel.params)
+
+    def convert_int(self, x, dtype: np.dtype, vector_head: int):
+        return convert_int(x, dtype, vector_head)
+
+    def cast(self, x, dtype: np.dtype):
+        return cast(x, dtype)
+
+    def arith(self, op, a, b, dtype: np.dtype, out=None):
+        return arith(op, a, b, dtype)
+
+    def to_narrow(self, x, dtype: np.dtype):
+        return to_narrow(x, dtype)
+
+    def erfinv(self, x):
+        return erfinv(x)
+
+    def argsort(self, words):
+        return argsort_stable(words)

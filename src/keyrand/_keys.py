@@ -135,19 +135,18 @@ def check_key(k: object, fn: str, batch: bool = False, device: bool = False) -> 
     Raises:
         ValueError: wrong dtype or shape (as MLX's ``[bits] Expected key ...``).
     """
-    from ._dtypes import _on_device, to_numpy
+    from ._backend import on_device
+    from ._dtypes import to_numpy
 
     if not (hasattr(k, "__array__") or hasattr(k, "__dlpack__")):
         raise TypeError(f"[{fn}] key must be a uint32 array of shape (2,), "
                         f"not {type(k).__name__}.")
-    arr = k if (device and _on_device(k)) else to_numpy(k)
+    arr = k if (device and on_device(k)) else to_numpy(k)
     if arr.dtype != np.uint32:
         raise ValueError(f"[{fn}] key: expected dtype uint32 but received {arr.dtype}.")
     if not (arr.shape == (2,) or (batch and arr.ndim >= 1 and arr.shape[-1] == 2)):
         want = "(..., 2)" if batch else "(2,)"
         raise ValueError(f"[{fn}] key: expected shape {want} but received {arr.shape}.")
-    if arr is k and _on_device(k):
-        from . import _gpu
-
-        return _gpu.asarray(k).copy() if not k.flags.c_contiguous else _gpu.asarray(k)
+    if arr is k and on_device(k):
+        return k if k.flags.c_contiguous else k.copy()
     return np.ascontiguousarray(arr)

@@ -30,8 +30,7 @@ import keyrand as kr
 from . import samplers
 
 #: Samplers ``keyrand sample`` offers (those whose parameters are plain numbers).
-SAMPLERS = ("bits", "uniform", "normal", "truncated_normal", "gumbel", "laplace", "bernoulli",
-            "randint")
+SAMPLERS = samplers.BY_NAME
 
 #: Sampler arguments that have their own option (or none) instead of ``--param``.
 _OWN_OPTION = {"shape": "--shape", "key": "--seed", "dtype": "--dtype", "stream": None}
