@@ -20,7 +20,10 @@ import numpy as np
 from numba import literally, njit, prange
 from numba.core.errors import NumbaIRAssumptionWarning
 
-from . import _threads
+from . import (
+    _numba_cache,  # noqa: F401  (Numba's cache locator, before any @njit)
+    _threads,
+)
 from ._codes import INT_CODES, NUM_PARAMS, UINT32_VECTOR
 from ._dtypes import bfloat16, float16
 from ._threefry import hash_pairs, layout, threefry2x32
