@@ -21,7 +21,10 @@ import numpy as np
 from numba import literally, njit, prange
 from numba.core.errors import NumbaIRAssumptionWarning
 
-from . import _threads
+from . import (
+    _numba_cache,  # noqa: F401  (Numba's cache locator, before any @njit)
+    _threads,
+)
 from ._codes import INT_CODES, NUM_PARAMS, UINT32_VECTOR
 from ._dtypes import arith, bfloat16, cast, float16, to_narrow, to_numpy
 from ._mathf32 import erf_array, erfinv_array, exp_array

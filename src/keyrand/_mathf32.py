@@ -37,7 +37,10 @@ from numba import njit, prange, types
 from numba.core import cgutils
 from numba.extending import intrinsic
 
-from . import _threads
+from . import (
+    _numba_cache,  # noqa: F401  (Numba's cache locator, before any @njit)
+    _threads,
+)
 
 __all__ = [
     "OPS",

@@ -23,6 +23,7 @@ from llvmlite import ir
 from numba import njit, types
 from numba.extending import intrinsic
 
+from . import _numba_cache  # noqa: F401  (Numba's cache locator, before any @njit)
 from ._mathf32 import llvm_fma
 
 __all__ = ["LOG1P", "LOG1P_HI", "log1p"]

@@ -18,6 +18,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from . import _numba_cache  # noqa: F401  (Numba's cache locator, before any @njit)
+
 #: Rotation amounts, rounds 0-3 of even blocks then rounds 0-3 of odd blocks.
 ROTATIONS = (13, 15, 26, 6, 17, 29, 16, 24)
 #: Key-schedule parity constant (Threefish's C240 for 32-bit words).

@@ -19,6 +19,7 @@ import numpy as np
 from numba import errors, njit, types
 from numba.extending import overload
 
+from . import _numba_cache  # noqa: F401  (Numba's cache locator, before any @njit)
 from ._codes import (
     BERNOULLI,
     BERNOULLI64,
