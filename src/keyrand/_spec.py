@@ -242,6 +242,9 @@ def _bytes(spec: DrawSpec, backend: Backend, runs: Runs) -> Any:
     backend.fill(words, spec.key, spec.kernel, Runs(total, first, span))
     raw = words.reshape(first.size, span).view(np.uint8)
     offset = runs.starts * w - 4 * first
+    if first.size == 1:
+        part = raw[0, int(offset[0]):int(offset[0]) + runs.run * w]
+        return backend.xp.ascontiguousarray(part).view(dtype)
     take = offset[:, None] + np.arange(runs.run * w, dtype=np.int64)[None, :]
     picked = backend.xp.take_along_axis(raw, backend.asarray(take), axis=1)
     return backend.xp.ascontiguousarray(picked).reshape(-1).view(dtype)
