@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from keyrand import _cuda, _gpu
+from keyrand import _codes, _cuda, _gpu, _mathconst
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -32,10 +32,36 @@ def test_pyproject_ships_the_template():
 
 def test_template_has_placeholders_and_source_fills_them_all():
     names = set(re.findall(r"\$\{([A-Z0-9_]+)\}", _cuda.template()))
-    assert {"THREEFRY", "LOG_INVC", "ERFINV_TAIL"} <= names
+    assert {"CONSTANTS", "THREEFRY", "ERFINV_TAIL"} <= names
     src = _cuda.source()
     assert "$" not in src
     assert "@" not in src
+
+
+def test_every_macro_the_template_reads_is_defined():
+    tpl = _cuda.template()
+    used = set(re.findall(r"\bKR_[A-Z0-9_]+\b", tpl))
+    own = set(re.findall(r"#define (KR_[A-Z0-9_]+)", tpl)) | set(
+        re.findall(r"#ifn?def (KR_[A-Z0-9_]+)", tpl))
+    generated = set(re.findall(r"#define (KR_[A-Z0-9_]+)", _cuda._defines()))
+    assert used - own <= generated, sorted(used - own - generated)
+
+
+def test_codes_are_printed_as_ints():
+    defines = _cuda._defines()
+    for code in (*_codes.Transform, *_codes.Rounding, *_codes.IntType):
+        prefix = {_codes.Transform: "KR_", _codes.Rounding: "KR_RD_", _codes.IntType: "KR_INT_"}
+        assert f"#define {prefix[type(code)]}{code.name} {int(code)}\n" in defines + "\n"
+
+
+def test_no_constant_of_mathconst_is_repeated_in_the_template():
+    # Bit patterns and thresholds live in keyrand._mathconst; the template names them.
+    tpl = re.sub(r"//.*", "", _cuda.template()).lower()  # code only, not comments
+    for name in dir(_mathconst):
+        value = getattr(_mathconst, name)
+        if name.isupper() and isinstance(value, int) and abs(value) >= 0x1000:
+            for text in (f"{value:#x}", f"{value & 0xFFFFFFFF:#010x}", str(value)):
+                assert text not in tpl, (name, text)
 
 
 @pytest.mark.skipif(shutil.which("nvcc") is None, reason="needs the CUDA compiler (nvcc)")

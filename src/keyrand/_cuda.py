@@ -1,26 +1,45 @@
 """The CUDA C++ source of the GPU backend: ``kernels.cu`` with its placeholders filled.
 
-``kernels.cu`` (package data next to this module) holds the device code; what
-it shares with the CPU is printed into it here. The threefry round sequence is
-unrolled from :mod:`keyrand._threefry`'s ``ROTATIONS``/``PARITY``/``BLOCKS``,
-the transform and rounding codes come from :mod:`keyrand._codes`, and every
-constant of MLX's erfinv, glibc's ``logf``/``log1pf`` and the float16
-rounding is printed (as an exact hexadecimal literal) from
-:mod:`keyrand._mathf32`, and those of glibc's double ``log1p`` from
-:mod:`keyrand._mathf64`.
+``kernels.cu`` (package data next to this module) holds the device code. What
+it shares with the CPU is printed into it here, from the one Python definition
+of each: a ``#define KR_<NAME>`` per code (the :mod:`keyrand._codes` enums,
+printed as ints) and per constant of :mod:`keyrand._mathconst` (exact
+hexadecimal literals), the threefry round sequence unrolled from
+:mod:`keyrand._threefry`'s ``ROTATIONS``/``PARITY``/``BLOCKS``, and the
+polynomial evaluations written out coefficient by coefficient.
 """
 
 from __future__ import annotations
 
 import string
+from enum import IntEnum
 from importlib import resources
 
 import numpy as np
 
 from . import _codes
-from . import _mathf32 as m
-from . import _mathf64 as m64
+from . import _mathconst as c
 from . import _threefry as tf
+from ._codes import IntType, Rounding, Transform
+
+
+class GpuTransform(IntEnum):
+    """GPU-only transform codes: exact reformulations chosen by :func:`keyrand._gpu.fill`."""
+
+    #: uniform(0, 1): UNIFORM with range 1 and low +0.
+    UNIT_UNIFORM = 100
+    #: bernoulli as an integer comparison of the word with a host-computed bound.
+    BERNOULLI_INT = 101
+
+
+class PatternOp(IntEnum):
+    """Device functions ``kr_ew_pattern_op<OP>`` applies to float32 bit patterns (checks only)."""
+
+    LOGF = 0
+    LOG1PF = 1
+    ERFINV = 2
+    ROUND_F16 = 3
+    ROUND_BF16 = 4
 
 
 def _f32(x: object) -> str:
@@ -31,6 +50,68 @@ def _f32(x: object) -> str:
 def _f64(x: object) -> str:
     """Exact C literal of a float64 value."""
     return float(x).hex()
+
+
+def _u32(x: int) -> str:
+    """C literal of an unsigned 32-bit bit pattern."""
+    return f"0x{x:08X}u"
+
+
+def _i32(x: int) -> str:
+    """C literal of a signed 32-bit threshold (negative ones in decimal, parenthesized)."""
+    return f"0x{x:X}" if x >= 0 else f"({x})"
+
+
+def _table(values) -> str:
+    return ", ".join(_f64(v) for v in values)
+
+
+def _constants() -> dict[str, str]:
+    """``KR_<NAME>`` → C text of every code and constant the device code reads."""
+    out = {f"KR_{t.name}": str(int(t)) for t in (*Transform, *GpuTransform)}
+    out |= {f"KR_RD_{r.name}": str(int(r)) for r in Rounding}
+    out |= {f"KR_INT_{t.name}": str(int(t)) for t in IntType}
+    out |= {f"KR_OP_{op.name}": str(int(op)) for op in PatternOp}
+    out |= {
+        "KR_NUM_PARAMS": str(_codes.NUM_PARAMS),
+        "KR_THREEFRY_PARITY": _u32(tf.PARITY),
+        "KR_F32_QUIET_BIT": _u32(c.F32_QUIET_BIT),
+        "KR_F32_DEFAULT_NAN": _u32(c.F32_DEFAULT_NAN),
+        "KR_ONE_MINUS_ULP": _f32(_codes.ONE_MINUS_ULP),
+        "KR_CLAMP_F16": _f32(_codes.UNIFORM_CLAMP[Rounding.F16]),
+        "KR_CLAMP_BF16": _f32(_codes.UNIFORM_CLAMP[Rounding.BF16]),
+        "KR_F16_MIN_NORMAL": _u32(c.F16_MIN_NORMAL),
+        "KR_F16_OVERFLOW": _u32(c.F16_OVERFLOW),
+        "KR_F16_REBIAS": _u32(c.F16_REBIAS),
+        "KR_F16_SUBNORMAL_STEP": _f32(c.F16_SUBNORMAL_STEP),
+        "KR_F16_INF_BITS": _u32(c.F16_INF_BITS),
+        "KR_F16_MIN_NORMAL_BITS": _u32(c.F16_MIN_NORMAL_BITS),
+        "KR_F16_NAN_BITS": _u32(c.F16_NAN_BITS),
+        "KR_BF16_NAN_BITS": _u32(c.BF16_NAN_BITS),
+        "KR_LOG_INVC": _table(c.LOG_INVC),
+        "KR_LOG_LOGC": _table(c.LOG_LOGC),
+        "KR_LOG_OFF": _u32(c.LOG_OFF),
+        "KR_TWO23": _f32(c.TWO23),
+        "KR_LN2": _f64(c.LN2),
+        "KR_LOG_A0": f"({_f64(c.LOG_A0)})",
+        "KR_LOG_A1": _f64(c.LOG_A1),
+        "KR_LOG_A2": f"({_f64(c.LOG_A2)})",
+        "KR_LOG1PF_LN2_HI": _f32(c.LOG1PF_LN2_HI),
+        "KR_LOG1PF_LN2_LO": _f32(c.LOG1PF_LN2_LO),
+        "KR_LOG1PF_TWO_THIRDS": _f32(c.LOG1PF_TWO_THIRDS),
+        "KR_LOG1PF_SQRT2_M1": _i32(c.LOG1PF_SQRT2_M1),
+        "KR_LOG1PF_ONE_M_SQRT2_2": _i32(c.LOG1PF_ONE_M_SQRT2_2),
+        "KR_LOG1PF_TWO53": _i32(c.LOG1PF_TWO53),
+        "KR_LOG1PF_SQRT2_MANT": _i32(c.LOG1PF_SQRT2_MANT),
+        "KR_LOG1PF_TINY": _u32(c.LOG1PF_TINY),
+        "KR_LOG1PF_NEGLIGIBLE": _u32(c.LOG1PF_NEGLIGIBLE),
+        "KR_ERFINV_SPLIT": _f32(c.ERFINV_SPLIT),
+    }
+    return out
+
+
+def _defines() -> str:
+    return "\n".join(f"#define {name} {text}" for name, text in _constants().items())
 
 
 def _threefry_body() -> str:
@@ -47,61 +128,24 @@ def _threefry_body() -> str:
 def _horner_fma(name: str, coeffs: tuple, x: str) -> str:
     """``p = c0; p = fma(p, x, c_i)…`` with exact constants (docs/algorithms.md §5.4)."""
     out = [f"    float {name} = {_f32(coeffs[0])};"]
-    out += [f"    {name} = __fmaf_rn({name}, {x}, {_f32(c)});" for c in coeffs[1:]]
+    out += [f"    {name} = __fmaf_rn({name}, {x}, {_f32(k)});" for k in coeffs[1:]]
     return "\n".join(out)
 
 
-def _table(values) -> str:
-    return ", ".join(_f64(v) for v in values)
-
-
 def _log1p64_consts() -> str:
-    """The constants and high-word thresholds of ``kr_log1p64``, from :mod:`keyrand._mathf64`."""
-    doubles = ", ".join(f"{name} = {_f64(v)}" for name, v in m64.LOG1P.items())
+    """The constants and high-word thresholds of ``kr_log1p64`` (glibc's double log1p)."""
+    doubles = ", ".join(f"{name} = {_f64(v)}" for name, v in c.LOG1P.items())
     ints = ", ".join(f"hi_{name} = (int){v & 0xFFFFFFFF:#010x}u"
-                     for name, v in m64.LOG1P_HI.items())
+                     for name, v in c.LOG1P_HI.items())
     return f"    const double {doubles};\n    const int {ints};"
 
 
 def _log1pf_poly() -> str:
     """``r = Lp7; r = Lp_j + z·r …; r = z·r`` (fdlibm order, docs/algorithms.md §5.6)."""
-    out = [f"    float r = {_f32(m._LP[0])};"]
-    out += [f"    r = {_f32(c)} + z * r;" for c in m._LP[1:]]
+    out = [f"    float r = {_f32(c.LOG1PF_POLY[0])};"]
+    out += [f"    r = {_f32(k)} + z * r;" for k in c.LOG1PF_POLY[1:]]
     out.append("    r = z * r;")
     return "\n".join(out)
-
-
-# GPU-only transform codes: exact reformulations chosen by keyrand._gpu.fill.
-#: uniform(0, 1): UNIFORM with range 1 and low +0.
-UNIT_UNIFORM = 100
-#: bernoulli as an integer comparison of the word with a host-computed bound.
-BERNOULLI_INT = 101
-
-_CODES = {
-    "KR_BITS": _codes.BITS,
-    "KR_UNIFORM": _codes.UNIFORM,
-    "KR_NORMAL": _codes.NORMAL,
-    "KR_GUMBEL": _codes.GUMBEL,
-    "KR_LAPLACE": _codes.LAPLACE,
-    "KR_TRUNCATED_NORMAL": _codes.TRUNCATED_NORMAL,
-    "KR_BERNOULLI": _codes.BERNOULLI,
-    "KR_BERNOULLI64": _codes.BERNOULLI64,
-    "KR_WORD_F32": _codes.WORD_F32,
-    "KR_ERFINV_SYM": _codes.ERFINV_SYM,
-    "KR_WORD_F64": _codes.WORD_F64,
-    "KR_RANDINT": _codes.RANDINT,
-    "KR_LAPLACE64": _codes.LAPLACE64,
-    "KR_RD_F16": _codes.RD_F16,
-    "KR_RD_BF16": _codes.RD_BF16,
-    "KR_UINT32_VECTOR": _codes.UINT32_VECTOR,
-    "KR_UNIT_UNIFORM": UNIT_UNIFORM,
-    "KR_BERNOULLI_INT": BERNOULLI_INT,
-    "KR_RANDINT_CLAMPED": _codes.RANDINT_CLAMPED,
-}
-
-
-def _defines() -> str:
-    return "\n".join(f"#define {k} {int(v)}" for k, v in _CODES.items())
 
 
 #: The template's name inside the keyrand package.
@@ -116,30 +160,12 @@ def template() -> str:
 def source() -> str:
     """The complete CUDA C++ source of the GPU backend."""
     subs = {
-        "DEFINES": _defines(),
-        "NUM_PARAMS": str(_codes.NUM_PARAMS),
-        "PARITY": f"0x{tf.PARITY:08X}",
+        "CONSTANTS": _defines(),
         "THREEFRY": _threefry_body(),
-        "F16_OVERFLOW": f"0x{m._F16_OVERFLOW:08X}",
-        "F16_MIN_NORMAL": f"0x{m._F16_MIN_NORMAL:08X}",
-        "LOG_INVC": _table(m._LOG_INVC),
-        "LOG_LOGC": _table(m._LOG_LOGC),
-        "TWO23": _f32(m._TWO23),
-        "LN2": _f64(m._LN2),
-        "LOG_A0": _f64(m._LOG_A0),
-        "LOG_A1": _f64(m._LOG_A1),
-        "LOG_A2": _f64(m._LOG_A2),
-        "TWO_THIRDS": _f32(m._TWO_THIRDS),
-        "LN2_HI": _f32(m._LN2_HI),
-        "LN2_LO": _f32(m._LN2_LO),
         "LOG1P_POLY": _log1pf_poly(),
         "LOG1P64_CONSTS": _log1p64_consts(),
-        "ERFINV_TAIL": _horner_fma("p_tail", m._ERFINV_TAIL, "t"),
-        "ERFINV_CENTRAL": _horner_fma("p_central", m._ERFINV_CENTRAL, "t"),
-        "ERFINV_SPLIT": _f32(m._ERFINV_SPLIT),
-        "ONE_MINUS_ULP": _f32(_codes.ONE_MINUS_ULP),
-        "CLAMP_F16": _f32(_codes.UNIFORM_CLAMP[_codes.RD_F16]),
-        "CLAMP_BF16": _f32(_codes.UNIFORM_CLAMP[_codes.RD_BF16]),
+        "ERFINV_TAIL": _horner_fma("p_tail", c.ERFINV_TAIL, "t"),
+        "ERFINV_CENTRAL": _horner_fma("p_central", c.ERFINV_CENTRAL, "t"),
     }
     return string.Template(template()).substitute(subs)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import ml_dtypes
 import numpy as np
 
-from ._codes import RD_BF16, RD_F16, RD_F32
+from ._codes import Rounding
 
 bfloat16 = np.dtype(ml_dtypes.bfloat16)
 float16 = np.dtype(np.float16)
@@ -51,9 +51,9 @@ def is_numeric(dtype: np.dtype) -> bool:
     return dtype.kind in "biufc" or dtype == bfloat16
 
 
-def rounding_code(dtype: np.dtype) -> int:
-    """Rounding code of :mod:`keyrand._codes` for a float dtype (float64 → 0)."""
-    return {float16: RD_F16, bfloat16: RD_BF16}.get(dtype, RD_F32)
+def rounding_code(dtype: np.dtype) -> Rounding:
+    """Rounding code of :mod:`keyrand._codes` for a float dtype (float64 → ``Rounding.F32``)."""
+    return {float16: Rounding.F16, bfloat16: Rounding.BF16}.get(dtype, Rounding.F32)
 
 
 def to_narrow(x: np.ndarray, dtype: np.dtype) -> np.ndarray:

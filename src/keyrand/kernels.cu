@@ -17,13 +17,11 @@ typedef unsigned int kr_u32;
 typedef unsigned long long kr_u64;
 typedef long long kr_i64;
 
-${DEFINES}
-
-#define KR_NUM_PARAMS ${NUM_PARAMS}
+${CONSTANTS}
 
 // ---------------------------------------------------------------- threefry (docs/algorithms.md §3.1)
 __device__ __forceinline__ void kr_threefry(kr_u32 k0, kr_u32 k1, kr_u32 c0, kr_u32 c1, kr_u32 &o0, kr_u32 &o1) {
-    const kr_u32 ks[3] = {k0, k1, k0 ^ k1 ^ ${PARITY}u};
+    const kr_u32 ks[3] = {k0, k1, k0 ^ k1 ^ KR_THREEFRY_PARITY};
     kr_u32 x0 = c0 + k0;
     kr_u32 x1 = c1 + k1;
 ${THREEFRY}
@@ -32,11 +30,11 @@ ${THREEFRY}
 }
 
 // ---------------------------------------------------------------- x86 NaN encodings
-__device__ __forceinline__ float kr_quiet(float a) { return __uint_as_float(__float_as_uint(a) | 0x00400000u); }
+__device__ __forceinline__ float kr_quiet(float a) { return __uint_as_float(__float_as_uint(a) | KR_F32_QUIET_BIT); }
 __device__ __forceinline__ double kr_quiet(double a) {
     return __longlong_as_double(__double_as_longlong(a) | 0x0008000000000000ll);
 }
-__device__ __forceinline__ float kr_default_nan(float) { return __uint_as_float(0xFFC00000u); }
+__device__ __forceinline__ float kr_default_nan(float) { return __uint_as_float(KR_F32_DEFAULT_NAN); }
 __device__ __forceinline__ double kr_default_nan(double) { return __longlong_as_double((kr_i64)0xFFF8000000000000ull); }
 // Result r of an operation on a (and b): a NaN r becomes the NaN x86 would return.
 template <typename F> __device__ __forceinline__ F kr_nan1(F r, F a) {
@@ -54,27 +52,27 @@ template <typename F> __device__ __forceinline__ F kr_x86_div(F a, F b) { return
 __device__ __forceinline__ kr_u32 kr_f16_magnitude_bits(float x) {
     const kr_u32 ax = __float_as_uint(x) & 0x7FFFFFFFu;
     const kr_u32 rn = (ax + 0x0FFFu + ((ax >> 13) & 1u)) & 0xFFFFE000u;
-    const kr_u32 hn = rn >= ${F16_OVERFLOW}u ? 0x7C00u : ((rn - (112u << 23)) >> 13);
+    const kr_u32 hn = rn >= KR_F16_OVERFLOW ? KR_F16_INF_BITS : ((rn - KR_F16_REBIAS) >> 13);
     const kr_u32 hs = __float_as_uint(fabsf(x) + 0.5f) - 0x3F000000u;
-    return ax < ${F16_MIN_NORMAL}u ? hs : hn;
+    return ax < KR_F16_MIN_NORMAL ? hs : hn;
 }
 __device__ __forceinline__ unsigned short kr_f16_bits(float x) {
     const kr_u32 sign = (__float_as_uint(x) >> 16) & 0x8000u;
-    const kr_u32 mag = x != x ? 0x7D00u : kr_f16_magnitude_bits(x);
+    const kr_u32 mag = x != x ? KR_F16_NAN_BITS : kr_f16_magnitude_bits(x);
     return (unsigned short)(sign | mag);
 }
 __device__ __forceinline__ float kr_round_f16(float x) {
     const kr_u32 h = kr_f16_magnitude_bits(x);
-    const float m = (float)(int)h * 0x1p-24f;
-    const kr_u32 full = h == 0x7C00u ? 0x7F800000u : ((h << 13) + (112u << 23));
-    const float mag = h < 0x400u ? m : __uint_as_float(full);
+    const float m = (float)(int)h * KR_F16_SUBNORMAL_STEP;
+    const kr_u32 full = h == KR_F16_INF_BITS ? 0x7F800000u : ((h << 13) + KR_F16_REBIAS);
+    const float mag = h < KR_F16_MIN_NORMAL_BITS ? m : __uint_as_float(full);
     const float r = __float_as_uint(x) >= 0x80000000u ? -mag : mag;
     return x != x ? x : r;
 }
 __device__ __forceinline__ unsigned short kr_bf16_bits(float x) {
     const kr_u32 u = __float_as_uint(x);
     const kr_u32 r = (u + 0x7FFFu + ((u >> 16) & 1u)) >> 16;
-    return (unsigned short)(x != x ? 0x7FC0u : r);
+    return (unsigned short)(x != x ? KR_BF16_NAN_BITS : r);
 }
 __device__ __forceinline__ float kr_round_bf16(float x) {
     const kr_u32 u = __float_as_uint(x);
@@ -101,8 +99,8 @@ template <int RD> __device__ __forceinline__ float kr_rnd(float x) {
 // ---------------------------------------------------------------- glibc logf (docs/algorithms.md §5.5)
 // Global memory read through the read-only cache: the index diverges across a warp,
 // which constant memory would serialize.
-__device__ const double kr_log_invc[16] = {${LOG_INVC}};
-__device__ const double kr_log_logc[16] = {${LOG_LOGC}};
+__device__ const double kr_log_invc[16] = {KR_LOG_INVC};
+__device__ const double kr_log_logc[16] = {KR_LOG_LOGC};
 
 // (double)k without the conversion unit: the bits of 2^52 + 2^31 + k, minus 2^52 + 2^31 (exact).
 __device__ __forceinline__ double kr_int_to_double(int k) {
@@ -116,16 +114,16 @@ __device__ __forceinline__ double kr_pos_f32_to_double(kr_u32 iz) {
 // The table method of §5.5 for the bit pattern ix of a positive normal x (after the
 // subnormal rescaling), in float64 with one final rounding.
 __device__ __forceinline__ float kr_logf_core(kr_u32 ix) {
-    const kr_u32 tmp = ix - 0x3F330000u;
+    const kr_u32 tmp = ix - KR_LOG_OFF;
     const int i = (int)((tmp >> 19) & 15u);
     const int k = ((int)tmp) >> 23;
     const kr_u32 iz = ix - (tmp & (0x1FFu << 23));
     const double z = kr_pos_f32_to_double(iz);
     const double r = z * __ldg(&kr_log_invc[i]) - 1.0;
-    const double y0 = __ldg(&kr_log_logc[i]) + kr_int_to_double(k) * ${LN2};
+    const double y0 = __ldg(&kr_log_logc[i]) + kr_int_to_double(k) * KR_LN2;
     const double r2 = r * r;
-    double y = ${LOG_A1} * r + ${LOG_A2};
-    y = ${LOG_A0} * r2 + y;
+    double y = KR_LOG_A1 * r + KR_LOG_A2;
+    y = KR_LOG_A0 * r2 + y;
     y = y * r2 + (y0 + r);
     return (float)y;
 }
@@ -136,7 +134,7 @@ __device__ __forceinline__ float kr_logf_pos(float x) { return kr_logf_core(__fl
 __device__ __forceinline__ float kr_logf(float x) {
     const kr_u32 ix0 = __float_as_uint(x);
     const bool special = (ix0 - 0x00800000u) >= (0x7F800000u - 0x00800000u);
-    const kr_u32 ix_sub = __float_as_uint(x * ${TWO23}) - (23u << 23);
+    const kr_u32 ix_sub = __float_as_uint(x * KR_TWO23) - (23u << 23);
     float res = kr_logf_core(special ? ix_sub : ix0);
     const kr_u32 twice = ix0 << 1;
     const bool invalid = special && ((ix0 >= 0x80000000u) || (twice >= 0xFF000000u));
@@ -152,7 +150,7 @@ __device__ __forceinline__ float kr_log1pf(float x) {
     const kr_u32 ux = __float_as_uint(x);
     const int hx = (int)ux;
     const kr_u32 ax = ux & 0x7FFFFFFFu;
-    const bool huge = hx >= 0x5A000000;
+    const bool huge = hx >= KR_LOG1PF_TWO53;
     const float u1 = 1.0f + x;
     float u = huge ? x : u1;
     int hu = (int)__float_as_uint(u);
@@ -160,31 +158,31 @@ __device__ __forceinline__ float kr_log1pf(float x) {
     float c = k > 0 ? (1.0f - (u1 - x)) : (x - (u1 - 1.0f));
     c = huge ? 0.0f : c / u1;
     hu = hu & 0x007FFFFF;
-    const bool upper = hu >= 0x3504F7;
+    const bool upper = hu >= KR_LOG1PF_SQRT2_MANT;
     u = __uint_as_float((kr_u32)(hu | (upper ? 0x3F000000 : 0x3F800000)));
     k = upper ? k + 1 : k;
     hu = upper ? ((0x00800000 - hu) >> 2) : hu;
     float f = u - 1.0f;
-    const bool direct = (hx < 0x3ED413D7) && ((hx > 0) || (hx <= -1097468385));
+    const bool direct = (hx < KR_LOG1PF_SQRT2_M1) && ((hx > 0) || (hx <= KR_LOG1PF_ONE_M_SQRT2_2));
     f = direct ? x : f;
     k = direct ? 0 : k;
     hu = direct ? 1 : hu;
     const float kf = (float)k;
     const float hfsq = (0.5f * f) * f;
-    const float r0 = hfsq * (1.0f - ${TWO_THIRDS} * f);
-    float res_f0 = k == 0 ? 0.0f : kf * ${LN2_HI} + (c + kf * ${LN2_LO});
-    float res_hu0 = k == 0 ? (f - r0) : kf * ${LN2_HI} - ((r0 - (kf * ${LN2_LO} + c)) - f);
+    const float r0 = hfsq * (1.0f - KR_LOG1PF_TWO_THIRDS * f);
+    float res_f0 = k == 0 ? 0.0f : kf * KR_LOG1PF_LN2_HI + (c + kf * KR_LOG1PF_LN2_LO);
+    float res_hu0 = k == 0 ? (f - r0) : kf * KR_LOG1PF_LN2_HI - ((r0 - (kf * KR_LOG1PF_LN2_LO + c)) - f);
     res_hu0 = f == 0.0f ? res_f0 : res_hu0;
     const float s = f / (2.0f + f);
     const float z = s * s;
 ${LOG1P_POLY}
     float res = k == 0 ? f - (hfsq - s * (hfsq + r))
-                       : kf * ${LN2_HI} - ((hfsq - (s * (hfsq + r) + (kf * ${LN2_LO} + c))) - f);
+                       : kf * KR_LOG1PF_LN2_HI - ((hfsq - (s * (hfsq + r) + (kf * KR_LOG1PF_LN2_LO + c))) - f);
     res = hu == 0 ? res_hu0 : res;
-    res = ax < 0x31000000u ? (x - (x * x) * 0.5f) : res;
-    res = ax < 0x24800000u ? x : res;
+    res = ax < KR_LOG1PF_TINY ? (x - (x * x) * 0.5f) : res;
+    res = ax < KR_LOG1PF_NEGLIGIBLE ? x : res;
     res = hx >= 0x7F800000 ? x + x : res;
-    const bool le_minus_one = (hx < 0x3ED413D7) && (ax >= 0x3F800000u);
+    const bool le_minus_one = (hx < KR_LOG1PF_SQRT2_M1) && (ax >= 0x3F800000u);
     // glibc's (x - x) / (x - x) for x < -1 is a NaN, re-encoded as x86 does by kr_nan1.
     res = le_minus_one ? (x == -1.0f ? -__int_as_float(0x7F800000) : __int_as_float(0x7FFFFFFF)) : res;
     return kr_nan1<float>(res, x);
@@ -276,10 +274,10 @@ template <bool POS> __device__ __forceinline__ float kr_erfinv_t(float a) {
     {
 ${ERFINV_TAIL}
 ${ERFINV_CENTRAL}
-        p = fabsf(t) > ${ERFINV_SPLIT} ? p_tail : p_central;
+        p = fabsf(t) > KR_ERFINV_SPLIT ? p_tail : p_central;
     }
 #else
-    if (fabsf(t) > ${ERFINV_SPLIT}) {
+    if (fabsf(t) > KR_ERFINV_SPLIT) {
 ${ERFINV_TAIL}
         p = p_tail;
     } else {
@@ -303,11 +301,11 @@ __device__ __forceinline__ kr_i64 kr_trunc32(float x) {
 }
 __device__ __forceinline__ kr_i64 kr_to_int(int code, float x) {
     switch (code) {
-    case 0: return kr_trunc64(x);
-    case 4: return x >= 0x1p63f ? (kr_trunc64(x - 0x1p63f) ^ (kr_i64)0x8000000000000000ull) : kr_trunc64(x);
-    case 5: return (x >= -0x1p63f && x < 0x1p63f) ? kr_trunc64(x) : (kr_i64)0;
-    case 8: return (kr_i64)(x != 0.0f);
-    case KR_UINT32_VECTOR:
+    case KR_INT_INT64: return kr_trunc64(x);
+    case KR_INT_UINT64: return x >= 0x1p63f ? (kr_trunc64(x - 0x1p63f) ^ (kr_i64)0x8000000000000000ull) : kr_trunc64(x);
+    case KR_INT_UINT32: return (x >= -0x1p63f && x < 0x1p63f) ? kr_trunc64(x) : (kr_i64)0;
+    case KR_INT_BOOL: return (kr_i64)(x != 0.0f);
+    case KR_INT_UINT32_VECTOR:
         return x >= 0x1p31f ? (kr_trunc32(x - 0x1p31f) ^ -(kr_i64)2147483648ll) : kr_trunc32(x);
     default: return kr_trunc32(x);
     }
@@ -332,7 +330,7 @@ __device__ __forceinline__ float kr_u01_f32(kr_u32 w) {
     return __uint2float_rn(min(w, 0xFFFFFF7Fu)) * 0x1p-32f;
 }
 __device__ __forceinline__ float kr_sym(kr_u32 w) {
-    return 2.0f * kr_u01_f32(w) - ${ONE_MINUS_ULP};
+    return 2.0f * kr_u01_f32(w) - KR_ONE_MINUS_ULP;
 }
 __device__ __forceinline__ float kr_sign(float x) { return x < 0.0f ? -1.0f : (x > 0.0f ? 1.0f : 0.0f); }
 
@@ -381,8 +379,8 @@ __device__ __forceinline__ auto kr_apply(kr_u32 w, const KrParams &p) {
     } else if constexpr (KIND == KR_UNIT_UNIFORM) {
         // uniform with range 1 and low +0: rnd(rnd(1·u) + 0) is rnd(u) exactly; the clamp
         // is the dtype's own (§6.1), known here from RD.
-        if constexpr (RD == KR_RD_F16) return kr_round_f16(kr_u01(w, ${CLAMP_F16}));
-        else if constexpr (RD == KR_RD_BF16) return kr_round_bf16(kr_u01(w, ${CLAMP_BF16}));
+        if constexpr (RD == KR_RD_F16) return kr_round_f16(kr_u01(w, KR_CLAMP_F16));
+        else if constexpr (RD == KR_RD_BF16) return kr_round_bf16(kr_u01(w, KR_CLAMP_BF16));
         else return kr_u01_f32(w);
     } else if constexpr (KIND == KR_BERNOULLI_INT) {
         // f32(w) < t (or f64(w) < t) holds exactly for the words w <= last (none if !any):
@@ -541,6 +539,27 @@ __global__ void kr_ew_widen_bf16(const unsigned short *__restrict__ h, float *__
 __global__ void kr_ew_erfinv(const float *__restrict__ x, float *__restrict__ y, kr_u64 n) {
     KR_EW_LOOP y[i] = kr_erfinv(x[i]);
 }
+// Every float32 bit pattern first + i (i < n) through one scalar device function, and
+// every word first + i through one transform (kr_value, exactly what kr_fill stores for
+// that word): scripts/exhaustive_gpu_cpu.py compares these with the CPU over all 2^32
+// inputs.
+template <int OP>
+__global__ void kr_ew_pattern_op(float *__restrict__ y, kr_u32 first, kr_u64 n) {
+    KR_EW_LOOP {
+        const float x = __uint_as_float((kr_u32)(first + i));
+        if constexpr (OP == KR_OP_LOGF) y[i] = kr_logf(x);
+        else if constexpr (OP == KR_OP_LOG1PF) y[i] = kr_log1pf(x);
+        else if constexpr (OP == KR_OP_ERFINV) y[i] = kr_erfinv(x);
+        else if constexpr (OP == KR_OP_ROUND_F16) y[i] = kr_round_f16(x);
+        else y[i] = kr_round_bf16(x);
+    }
+}
+template <int KIND, int RD, typename T>
+__global__ void kr_map_words(T *__restrict__ out, kr_u32 first, kr_u64 n, KR_PARAM_ARGS) {
+    KrParams p;
+    KR_LOAD_PARAMS(p)
+    KR_EW_LOOP out[i] = kr_value<KIND, RD, T>((kr_u32)(first + i), p);
+}
 // float32 <-> float64 with subnormals kept (round to nearest; NaN sign kept).
 __global__ void kr_ew_f32_to_f64(const float *__restrict__ x, double *__restrict__ y, kr_u64 n) {
     KR_EW_LOOP y[i] = (double)x[i];
@@ -556,6 +575,6 @@ __global__ void kr_convert_int(const float *__restrict__ x, T *__restrict__ out,
                                kr_u64 head) {
     const kr_u64 stride = (kr_u64)gridDim.x * blockDim.x;
     for (kr_u64 i = (kr_u64)blockIdx.x * blockDim.x + threadIdx.x; i < n; i += stride) {
-        out[i] = (T)kr_to_int(i < head ? KR_UINT32_VECTOR : code, x[i]);
+        out[i] = (T)kr_to_int(i < head ? KR_INT_UINT32_VECTOR : code, x[i]);
     }
 }
