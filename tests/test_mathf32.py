@@ -480,3 +480,21 @@ def test_scalar_constants_and_bitcasts():
     assert m.mlx_erfinv(np.float32(1.0)) == np.inf
     assert m.mlx_erfinv(np.float32(-1.0)) == -np.inf
     assert m.mlx_exp(np.float32(-87.9)) == 0.0
+
+
+@needs_mlx
+@pytest.mark.parametrize("size", [7, 4096, None])
+def test_host_narrowing_is_mlx_cast(size):
+    # keyrand._dtypes.to_narrow (every host float16/bfloat16 result goes through it) runs
+    # the exhaustively checked f16_bits/bf16_bits, serially below SERIAL_SIZE elements.
+    from keyrand import _dtypes
+
+    x = NARROW if size is None else NARROW[-size:]
+    grid = x[: x.size - x.size % 7].reshape(-1, 7)[:, ::2]  # 2-d and not contiguous
+    for arr in (x, grid, x[:1].reshape(())):
+        xm = mx.array(np.ascontiguousarray(arr))
+        for dt, mdt in ((np.float16, mx.float16), (ml_dtypes.bfloat16, mx.bfloat16)):
+            got = _dtypes.to_narrow(arr, np.dtype(dt))
+            want = np.array(xm.astype(mdt).view(mx.uint16)).reshape(arr.shape)
+            assert got.dtype == dt and got.shape == arr.shape
+            assert np.array_equal(got.view(np.uint16), want)

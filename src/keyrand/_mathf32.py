@@ -227,6 +227,8 @@ def _make_kernels(op: int):
 
 
 _KERNELS = tuple(_make_kernels(code) for code in range(len(OPS)))
+#: Below this many elements an operation runs on the calling thread (no thread-pool launch).
+SERIAL_SIZE = 1 << 14
 
 
 def apply_f32(name: str, x: npt.ArrayLike) -> np.ndarray:
@@ -247,7 +249,11 @@ def apply_f32(name: str, x: npt.ArrayLike) -> np.ndarray:
         raise ValueError(f"[apply_f32] unknown operation {name!r}; expected one of {list(OPS)}")
     xa = np.asarray(x, dtype=np.float32)
     out = np.empty(xa.shape, dtype=OPS[name])
-    _threads.launch(*_KERNELS[_OP_CODES[name]], xa.ravel(), out.reshape(-1))
+    parallel, serial = _KERNELS[_OP_CODES[name]]
+    if xa.size < SERIAL_SIZE:
+        serial(xa.ravel(), out.reshape(-1))
+    else:
+        _threads.launch(parallel, serial, xa.ravel(), out.reshape(-1))
     return out
 
 

@@ -24,7 +24,6 @@ from ._mathf32 import (
     bf16_bits,
     f16_bits,
     log1pf,
-    logf,
     logf_block,
     mlx_erfinv,
     round_bf16,
@@ -199,17 +198,18 @@ def _normal(rd, w, p):
 
 
 @njit(cache=True, inline="always")
-def _gumbel(rd, w, p):
-    # p = (clamp,): −log(−log(u)) (§6.5).
-    u = rnd(rd, u01(w, p[0]))
-    return -rnd(rd, logf(-rnd(rd, logf(u))))
+def _gumbel_u(rd, w, p):
+    # p = (clamp,): gumbel's uniform, u = rnd(U01) in the dtype (§6.5).
+    return rnd(rd, u01(w, p[0]))
 
 
 @njit(cache=True, inline="always")
 def _gumbel_block(rd, dst, src, p):
-    # _gumbel over a block, through logf_block: each logf pass looks its table entries up
-    # in bulk. Both logf arguments are positive normal floats except for u = 0 (the inner
-    # log's argument), whose −log(−log 0) = −inf is set at the end.
+    # gumbel's only definition (§6.5): −rnd(log(−rnd(log(u)))), each log pass over a chunk
+    # through logf_block, which looks its table entries up in bulk. Both logf arguments are
+    # positive normal floats except for u = 0 (the inner log's argument), whose
+    # −log(−log 0) = −inf is set at the end. The CUDA kernel (KR_GUMBEL in kernels.cu)
+    # takes the same steps per element; scripts/exhaustive_gpu_cpu.py checks all 2^32 words.
     x = np.empty(BLOCK_CHUNK, np.float32)
     y = np.empty(BLOCK_CHUNK, np.float32)
     idx = np.empty(BLOCK_CHUNK, np.uint32)
@@ -219,14 +219,14 @@ def _gumbel_block(rd, dst, src, p):
         n = min(BLOCK_CHUNK, src.size - c)
         words, out = src[c:c + n], dst[c:c + n]
         for t in range(n):
-            x[t] = rnd(rd, u01(words[t], p[0]))
+            x[t] = _gumbel_u(rd, words[t], p)
         logf_block(x[:n], y[:n], idx, invc, logc)
         for t in range(n):
             x[t] = -rnd(rd, y[t])
         logf_block(x[:n], y[:n], idx, invc, logc)
         for t in range(n):
             g = -rnd(rd, y[t])
-            out[t] = g if rnd(rd, u01(words[t], p[0])) != 0.0 else -math.inf
+            out[t] = g if _gumbel_u(rd, words[t], p) != 0.0 else -math.inf
 
 
 @njit(cache=True, inline="always")
@@ -330,7 +330,6 @@ TRANSFORMS = {
     Transform.BITS: _bits,
     Transform.UNIFORM: _uniform,
     Transform.NORMAL: _normal,
-    Transform.GUMBEL: _gumbel,
     Transform.LAPLACE: _laplace,
     Transform.TRUNCATED_NORMAL: _truncated_normal,
     Transform.BERNOULLI: _bernoulli,
@@ -341,9 +340,9 @@ TRANSFORMS = {
     Transform.LAPLACE64: _laplace64,
     Transform.RANDINT: _randint,
 }
-#: Block forms ``f(rd, dst, src, params)`` that replace the element-by-element map: GUMBEL's
-#: gives the same values as ``TRANSFORMS[GUMBEL]``, faster; RANDINT_CLAMPED exists only in
-#: block form, because its clamp happens in the output dtype.
+#: Transforms defined over a block of words, ``f(rd, dst, src, params)``: GUMBEL, whose two
+#: logarithms look their table entries up in bulk, and RANDINT_CLAMPED, whose clamp happens
+#: in the output dtype.
 BLOCK_TRANSFORMS = {Transform.GUMBEL: _gumbel_block,
                     Transform.RANDINT_CLAMPED: _randint_clamped_block}
 

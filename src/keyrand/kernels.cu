@@ -345,6 +345,8 @@ __device__ __forceinline__ auto kr_apply(kr_u32 w, const KrParams &p) {
         const float z = kr_rnd<RD>(kr_x86_mul(p.f[0], kr_rnd<RD>(kr_erfinv_t<true>(kr_sym(w)))));
         return p.d[2] != 0.0 ? kr_rnd<RD>(kr_x86_add(p.f[1], z)) : z;
     } else if constexpr (KIND == KR_GUMBEL) {
+        // The steps of keyrand/_transforms.py's _gumbel_block (gumbel's one definition), per
+        // element: logf(0) = -inf gives -inf here without its special case.
         const float u = kr_rnd<RD>(kr_u01(w, p.f[0]));
         return -kr_rnd<RD>(kr_logf(-kr_rnd<RD>(kr_logf(u))));
     } else if constexpr (KIND == KR_LAPLACE) {
