@@ -46,7 +46,7 @@ def _f32_of(pattern: int) -> float:
     return struct.unpack("<f", struct.pack("<I", pattern))[0]
 
 
-#: MLX erfinv's central polynomial, constant term (keyrand/_mathf32.py's _ERFINV_CENTRAL).
+#: MLX erfinv's central polynomial, constant term (keyrand/_mathconst.py's ERFINV_CENTRAL).
 ERFINV_C0 = 0x3F62DFC4
 
 
@@ -74,7 +74,7 @@ BF16_TESTS = ("tests/test_golden.py", "tests/test_differential.py", "-k",
 
 
 def _erfinv(name: str, pattern: int) -> Mutation:
-    return Mutation(name, "src/keyrand/_mathf32.py", f"0x{ERFINV_C0:08X}", f"0x{pattern:08X}",
+    return Mutation(name, "src/keyrand/_mathconst.py", f"0x{ERFINV_C0:08X}", f"0x{pattern:08X}",
                     NORMAL_TESTS)
 
 
@@ -88,11 +88,11 @@ MUTATIONS = [
     _erfinv("erfinv constant -1 ulp", ERFINV_C0 - 1),
     _erfinv("erfinv constant x1.001", int(_f32_hex(_f32_of(ERFINV_C0) * 1.001), 16)),
     _erfinv("erfinv constant x1.005", int(_f32_hex(_f32_of(ERFINV_C0) * 1.005), 16)),
-    Mutation("logf table: invc[5] x(1+2^-20)", "src/keyrand/_mathf32.py",
+    Mutation("logf table: invc[5] x(1+2^-20)", "src/keyrand/_mathconst.py",
              '"0x1.25e227b0b8eap+0"', 'float.hex(float.fromhex("0x1.25e227b0b8eap+0") '
              '* (1 + 2**-20))', GUMBEL_TESTS),
-    Mutation("bfloat16 rounding: truncate", "src/keyrand/_mathf32.py",
-             "_U32(u + 0x7FFF + ((u >> 16) & 1))", "_U32(u)", BF16_TESTS, count=2),
+    Mutation("bfloat16 rounding: truncate", "src/keyrand/_narrow.py",
+             "_U32(u + 0x7FFF + ((u >> 16) & 1))", "_U32(u)", BF16_TESTS),
 ]
 
 

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 import keyrand as kr
 from keyrand import _cpu, _threefry
-from keyrand import _transforms as tr
+from keyrand._codes import Transform
 
 
 def _reference_words(key: np.ndarray, total: int) -> np.ndarray:
@@ -31,7 +31,7 @@ def _reference_words(key: np.ndarray, total: int) -> np.ndarray:
 def test_paired_kernel_matches_the_spec_layout(total):
     key = kr.key(12345)
     out = np.empty(total, np.uint32)
-    _cpu.fill(out, key, tr.BITS, 0, ())
+    _cpu.fill(out, key, Transform.BITS, 0, ())
     np.testing.assert_array_equal(out, _reference_words(key, total))
 
 
@@ -50,12 +50,12 @@ def test_threefry_known_answers():
 def test_runs_kernel_equals_slices_of_the_whole(total, data):
     key = kr.key(data.draw(st.integers(0, 2**64 - 1)))
     whole = np.empty(total, np.float32)
-    _cpu.fill(whole, key, tr.NORMAL, 0, (1.4142135, 0.0, 0.0))
+    _cpu.fill(whole, key, Transform.NORMAL, 0, (1.4142135, 0.0, 0.0))
     run = data.draw(st.integers(1, total))
     starts = np.array(sorted(data.draw(st.lists(st.integers(0, total - run), max_size=5))),
                       np.int64)
     part = np.empty(starts.size * run, np.float32)
-    _cpu.fill_runs(part, key, total, starts, run, tr.NORMAL, 0, (1.4142135, 0.0, 0.0))
+    _cpu.fill_runs(part, key, total, starts, run, Transform.NORMAL, 0, (1.4142135, 0.0, 0.0))
     want = np.concatenate([whole[s:s + run] for s in starts]) if starts.size else part[:0]
     np.testing.assert_array_equal(part.view(np.uint32), want.view(np.uint32))
 

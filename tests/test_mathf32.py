@@ -17,6 +17,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from numba import njit
 
+from keyrand import _logf
+from keyrand import _mathconst as consts
 from keyrand import _mathf32 as m
 
 try:
@@ -129,7 +131,7 @@ def test_t_half_case_is_unreachable_from_float32_x():
     assert np.float32(np.float32(0.49999997) + np.float32(0.5)) == 1.0
     centre = pattern(0.34657356)
     x = f32(np.arange(centre - 4096, centre + 4097))
-    t = x * m._LOG2E
+    t = x * consts.LOG2E
     assert t.min() < np.float32(0.49999997) < t.max()
     assert not np.any(t == np.float32(0.49999997))
 
@@ -343,20 +345,20 @@ def test_logf_block_equals_logf(chunk):
 def test_logf_table_lookup_paths(monkeypatch, permute):
     # Both code paths of the bulk table lookup: register permutes (AVX-512F hosts) and
     # element-wise loads from constant arrays (any host).
-    if permute and not m._PERMUTE_TABLES:
+    if permute and not _logf.PERMUTE_TABLES:
         pytest.skip("Numba's target CPU has no AVX-512F")
-    monkeypatch.setattr(m, "_PERMUTE_TABLES", permute)
+    monkeypatch.setattr(_logf, "PERMUTE_TABLES", permute)
 
     @njit
     def lookup(idx, invc, logc):
         for s in range(0, idx.size, 8):
-            m._logf_tables8(idx, invc, logc, s)
+            _logf.logf_tables8(idx, invc, logc, s)
 
     idx = RNG.integers(0, 16, 1 << 12).astype(np.uint32)
     invc, logc = np.empty(idx.size), np.empty(idx.size)
     lookup(idx, invc, logc)
-    np.testing.assert_array_equal(invc, m._LOG_INVC[idx])
-    np.testing.assert_array_equal(logc, m._LOG_LOGC[idx])
+    np.testing.assert_array_equal(invc, consts.LOG_INVC[idx])
+    np.testing.assert_array_equal(logc, consts.LOG_LOGC[idx])
     asm = lookup.inspect_asm(lookup.signatures[0])
     assert bool(re.search(r"vperm[it]2pd", asm)) == permute
 
@@ -473,8 +475,26 @@ def test_scalar_constants_and_bitcasts():
     assert m.as_u32(np.float32(1.0)) == 0x3F800000
     assert m.as_f32(0x3F800000) == 1.0
     assert m.as_f32(-1) != m.as_f32(-1)  # 0xFFFFFFFF is a NaN
-    assert m._f32(0x3FB8AA3B) == np.float32(1.442695)
+    assert consts.f32(0x3FB8AA3B) == np.float32(1.442695)
     assert m.logf(np.float32(1.0)) == 0.0 and not np.signbit(m.logf(np.float32(1.0)))
     assert m.mlx_erfinv(np.float32(1.0)) == np.inf
     assert m.mlx_erfinv(np.float32(-1.0)) == -np.inf
     assert m.mlx_exp(np.float32(-87.9)) == 0.0
+
+
+@needs_mlx
+@pytest.mark.parametrize("size", [7, 4096, None])
+def test_host_narrowing_is_mlx_cast(size):
+    # keyrand._dtypes.to_narrow (every host float16/bfloat16 result goes through it) runs
+    # the exhaustively checked f16_bits/bf16_bits, serially below SERIAL_SIZE elements.
+    from keyrand import _dtypes
+
+    x = NARROW if size is None else NARROW[-size:]
+    grid = x[: x.size - x.size % 7].reshape(-1, 7)[:, ::2]  # 2-d and not contiguous
+    for arr in (x, grid, x[:1].reshape(())):
+        xm = mx.array(np.ascontiguousarray(arr))
+        for dt, mdt in ((np.float16, mx.float16), (ml_dtypes.bfloat16, mx.bfloat16)):
+            got = _dtypes.to_narrow(arr, np.dtype(dt))
+            want = np.array(xm.astype(mdt).view(mx.uint16)).reshape(arr.shape)
+            assert got.dtype == dt and got.shape == arr.shape
+            assert np.array_equal(got.view(np.uint16), want)

@@ -25,7 +25,7 @@ from . import (
     _numba_cache,  # noqa: F401  (Numba's cache locator, before any @njit)
     _threads,
 )
-from ._codes import INT_CODES, NUM_PARAMS, UINT32_VECTOR
+from ._codes import INT_CODES, NUM_PARAMS, IntType, uint32_vector_head
 from ._dtypes import arith, bfloat16, cast, float16, to_narrow, to_numpy
 from ._mathf32 import erf_array, erfinv_array, exp_array
 from ._threefry import hash_pairs, layout, threefry2x32
@@ -99,8 +99,9 @@ def _kernels(kind: int, rd: int, narrow: int):
 
     Returns (paired, serial, runs, serial_runs): the whole stream in parallel and
     on one thread, and runs of a larger stream in parallel and on one thread.
-    ``kind``, ``rd`` and ``narrow`` are closure constants (integers pickle stably,
-    so the kernels are cached on disk); they reach the transform as literals.
+    ``kind``, ``rd`` and ``narrow`` are closure constants (plain ints, never enum
+    members: ints pickle stably, so the kernels are cached on disk, and reach
+    the transform as integer literals).
     """
 
     @njit(cache=True, parallel=True)
@@ -167,7 +168,7 @@ def fill(out: np.ndarray, key: np.ndarray, kind: int, rd: int, params: tuple) ->
     """
     if out.size:
         words, narrow = _words(out)
-        paired, serial, _, _ = _kernels(kind, rd, narrow)
+        paired, serial, _, _ = _kernels(int(kind), int(rd), narrow)
         args = (words, key[0], key[1], _padded(params))
         if out.size < SERIAL_WORDS:
             _launch(serial, *args)
@@ -194,7 +195,7 @@ def fill_runs(
     """
     if out.size:
         words, narrow = _words(out)
-        _, _, runs, serial_runs = _kernels(kind, rd, narrow)
+        _, _, runs, serial_runs = _kernels(int(kind), int(rd), narrow)
         _launch(runs, words, key[0], key[1], total, starts.astype(np.int64), run,
                 _padded(params), serial=serial_runs)
 
@@ -248,13 +249,14 @@ def convert_int(x: np.ndarray, dtype: np.dtype, vector_head: int | None = None) 
     out = np.empty(x.shape, dtype)
     flat_in, flat_out = x.reshape(-1), out.reshape(-1)
     code = INT_CODES[np.dtype(dtype)]
-    if code == INT_CODES[np.dtype(np.uint32)]:
-        head = flat_in.size - flat_in.size % 4 if vector_head is None else vector_head
-        if head:
-            _threads.launch(*_converter(UINT32_VECTOR), flat_in[:head], flat_out[:head])
-        flat_in, flat_out = flat_in[head:], flat_out[head:]
+    head = uint32_vector_head(code, flat_in.size)
+    if vector_head is not None and code == IntType.UINT32:
+        head = vector_head
+    if head:
+        _threads.launch(*_converter(int(IntType.UINT32_VECTOR)), flat_in[:head], flat_out[:head])
+    flat_in, flat_out = flat_in[head:], flat_out[head:]
     if flat_in.size:
-        _threads.launch(*_converter(code), flat_in, flat_out)
+        _threads.launch(*_converter(int(code)), flat_in, flat_out)
     return out
 
 

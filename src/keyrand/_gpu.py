@@ -29,12 +29,12 @@ import numpy as np
 
 from . import _cuda
 from ._codes import (
-    BERNOULLI,
-    BERNOULLI64,
     INT_CODES,
     NUM_PARAMS,
-    UNIFORM,
     UNIFORM_CLAMP,
+    IntType,
+    Transform,
+    uint32_vector_head,
 )
 from ._dtypes import bfloat16, float16, float32, float64
 
@@ -224,13 +224,13 @@ def _bernoulli_count(t: float, wide: bool) -> int:
 def _specialize(kind: int, rd: int, params: tuple) -> tuple:
     """GPU-only exact reformulations of a transform: ``(kind, params, fbits)``."""
     # uniform(0, 1) with the dtype's own clamp (§6.1), which the kernel knows from rd.
-    if (kind == UNIFORM and len(params) == 3 and float(params[0]) == UNIFORM_CLAMP.get(rd)
+    if (kind == Transform.UNIFORM and len(params) == 3 and float(params[0]) == UNIFORM_CLAMP.get(rd)
             and float(params[1]) == 1.0 and float(params[2]) == 0.0
             and math.copysign(1.0, float(params[2])) > 0):
-        return _cuda.UNIT_UNIFORM, (params[0],), ()  # rnd(rnd(1·u) + 0) == rnd(u)
-    if kind in (BERNOULLI, BERNOULLI64):
-        count = _bernoulli_count(float(params[0]), kind == BERNOULLI64)
-        return _cuda.BERNOULLI_INT, (), (max(count, 1) - 1, int(count > 0))
+        return _cuda.GpuTransform.UNIT_UNIFORM, (params[0],), ()  # rnd(rnd(1·u) + 0) == rnd(u)
+    if kind in (Transform.BERNOULLI, Transform.BERNOULLI64):
+        count = _bernoulli_count(float(params[0]), kind == Transform.BERNOULLI64)
+        return _cuda.GpuTransform.BERNOULLI_INT, (), (max(count, 1) - 1, int(count > 0))
     return kind, params, ()
 
 
@@ -309,9 +309,9 @@ def convert_int(x, dtype: np.dtype, vector_head: int | None = None):
     n = x.size
     if n:
         code = INT_CODES[dtype]
-        head = 0
-        if code == INT_CODES[np.dtype(np.uint32)]:
-            head = n - n % 4 if vector_head is None else vector_head
+        head = uint32_vector_head(code, n)
+        if vector_head is not None and code == IntType.UINT32:
+            head = vector_head
         f = _function(f"kr_convert_int<{_ctype(dtype)}>")
         f((_grid(n),), (THREADS,), (x, out, np.uint64(n), np.int32(code), np.uint64(head)))
     return out

@@ -12,8 +12,9 @@ with ``hfsq = f²/2``, ``R`` the degree-7 polynomial ``Lp1·z + … + Lp7·z⁷`
 ``c`` the rounding error of ``1 + x`` divided by ``1 + x``.
 
 :data:`LOG1P` holds every constant and :data:`LOG1P_HI` every threshold on the
-high 32 bits of ``x``; the Numba function below and the CUDA source
-(:mod:`keyrand._cuda`) are both written from these tables.
+high 32 bits of ``x`` (both declared in :mod:`keyrand._mathconst`); the Numba
+function below and the CUDA source (:mod:`keyrand._cuda`) are both written from
+these tables.
 """
 
 from __future__ import annotations
@@ -24,35 +25,10 @@ from numba import njit, types
 from numba.extending import intrinsic
 
 from . import _numba_cache  # noqa: F401  (Numba's cache locator, before any @njit)
-from ._mathf32 import llvm_fma
+from ._intrinsics import llvm_fma
+from ._mathconst import LOG1P, LOG1P_HI
 
 __all__ = ["LOG1P", "LOG1P_HI", "log1p"]
-
-#: The constants of glibc's ``__log1p`` (their bit patterns in fdlibm's comments).
-LOG1P = {
-    "ln2_hi": 6.93147180369123816490e-01,  # 0x3FE62E42 FEE00000
-    "ln2_lo": 1.90821492927058770002e-10,  # 0x3DEA39EF 35793C76
-    "two_thirds": 0.66666666666666666,  # the |f| < 2^-20 series: f²/2·(1 − 2f/3)
-    "Lp1": 6.666666666666735130e-01,  # 0x3FE55555 55555593
-    "Lp2": 3.999999999940941908e-01,  # 0x3FD99999 9997FA04
-    "Lp3": 2.857142874366239149e-01,  # 0x3FD24924 94229359
-    "Lp4": 2.222219843214978396e-01,  # 0x3FCC71C5 1D8E78AF
-    "Lp5": 1.818357216161805012e-01,  # 0x3FC74664 96CB03DE
-    "Lp6": 1.531383769920937332e-01,  # 0x3FC39A09 D078C69F
-    "Lp7": 1.479819860511658591e-01,  # 0x3FC2F112 DF3E5244
-}
-
-#: Thresholds on the signed high word ``hx`` of ``x`` (or ``ax = hx & 0x7FFFFFFF``).
-LOG1P_HI = {
-    "sqrt2_m1": 0x3FDA827A,  # hx < this: x < √2 − 1 ≈ 0.41422
-    "one": 0x3FF00000,  # ax ≥ this (with x < 0.41422): x ≤ −1
-    "tiny": 0x3E200000,  # ax < this: |x| < 2^-29
-    "negligible": 0x3C900000,  # ax < this: |x| < 2^-54
-    "one_m_sqrt2_2": 0xBFD2BEC3 - (1 << 32),  # hx ≤ this (signed): x < −0.29289 (1 − √2/2)
-    "inf": 0x7FF00000,  # hx ≥ this: +inf or a NaN with the sign bit clear
-    "two54": 0x43400000,  # hx ≥ this: x ≥ 2^53, 1 + x is x
-    "sqrt2_mant": 0x6A09E,  # mantissa of √2's high word: which half 1 + f lands in
-}
 
 _LN2_HI = LOG1P["ln2_hi"]
 _LN2_LO = LOG1P["ln2_lo"]

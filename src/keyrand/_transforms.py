@@ -20,38 +20,26 @@ from numba import errors, njit, types
 from numba.extending import overload
 
 from . import _numba_cache  # noqa: F401  (Numba's cache locator, before any @njit)
-from ._codes import (
-    BERNOULLI,
-    BERNOULLI64,
-    BITS,
-    ERFINV_SYM,
-    GUMBEL,
-    LAPLACE,
-    LAPLACE64,
-    NORMAL,
-    ONE_MINUS_ULP,
-    RANDINT,
-    RANDINT_CLAMPED,
-    RD_BF16,
-    RD_F16,
-    RD_F32,
-    TRUNCATED_NORMAL,
-    UINT32_VECTOR,
-    UNIFORM,
-    WORD_F32,
-    WORD_F64,
-)
+from ._codes import ONE_MINUS_ULP, IntType, Rounding, Transform
 from ._mathf32 import (
     bf16_bits,
     f16_bits,
     log1pf,
-    logf,
     logf_block,
     mlx_erfinv,
     round_bf16,
     round_f16,
 )
 from ._mathf64 import log1p
+
+# Codes compared inside kernels, as plain ints (Numba folds them as constants).
+_F16 = int(Rounding.F16)
+_BF16 = int(Rounding.BF16)
+_TO_INT64 = int(IntType.INT64)
+_TO_UINT64 = int(IntType.UINT64)
+_TO_UINT32 = int(IntType.UINT32)
+_TO_BOOL = int(IntType.BOOL)
+_TO_UINT32_VECTOR = int(IntType.UINT32_VECTOR)
 
 _TWO63 = 2.0**63
 _TWO31 = 2.0**31
@@ -76,29 +64,29 @@ def _identity(x):
     return x
 
 
-_ROUNDINGS = {RD_F32: _identity, RD_F16: round_f16, RD_BF16: round_bf16}
+_ROUNDINGS = {Rounding.F32: _identity, Rounding.F16: round_f16, Rounding.BF16: round_bf16}
 
 
 @overload(rnd, prefer_literal=True, inline="always")
 def _rnd_literal(rd, x):
     if not isinstance(rd, types.IntegerLiteral):
         raise errors.TypingError("keyrand: the rounding code must be a literal integer")
-    if rd.literal_value == RD_F16:
+    if rd.literal_value == Rounding.F16:
         return lambda rd, x: round_f16(x)
-    if rd.literal_value == RD_BF16:
+    if rd.literal_value == Rounding.BF16:
         return lambda rd, x: round_bf16(x)
     return lambda rd, x: x
 
 
 @njit(cache=True, inline="always")
 def store_bits(rd, dst, src):
-    """Store float32 ``src`` into ``dst`` as float16 (``rd`` = RD_F16) or bfloat16 bit patterns.
+    """Store float32 ``src`` into ``dst`` as float16 (``rd`` = F16) or bfloat16 bit patterns.
 
     MLX's cast (§4.2): round to nearest even; NaN becomes ``sign | 0x7D00``
     (float16) or ``0x7FC0`` (bfloat16). ``dst`` is a uint16 view of the output.
     """
     for t in range(src.size):
-        dst[t] = f16_bits(src[t]) if rd == RD_F16 else bf16_bits(src[t])
+        dst[t] = f16_bits(src[t]) if rd == _F16 else bf16_bits(src[t])
 
 
 @njit(cache=True, inline="always")
@@ -152,24 +140,24 @@ def _trunc32(x):
 
 @njit(cache=True, inline="always")
 def to_int(code, x):
-    """MLX's float32 → integer conversion of ``x`` for INT_CODES ``code`` (§4.5).
+    """MLX's float32 → integer conversion of ``x`` for :class:`~keyrand._codes.IntType` ``code``.
 
-    Returns the int64 whose low bits are the target's bit pattern. Code 5 is
-    uint32's scalar rule and code 9 its vector rule; they agree on
+    Returns the int64 whose low bits are the target's bit pattern (§4.5).
+    ``UINT32`` is uint32's scalar rule and ``UINT32_VECTOR`` its vector rule; they agree on
     [−2^31, 2^32] and MLX applies the vector rule to the first 4·⌊n/4⌋
     elements of a contiguous conversion.
     """
-    if code == 0:
+    if code == _TO_INT64:
         return _trunc64(x)
-    if code == 4:
+    if code == _TO_UINT64:
         if x >= _TWO63:
             return _trunc64(x - _TWO63) ^ _INT64_MIN
         return _trunc64(x)
-    if code == 5:
+    if code == _TO_UINT32:
         return _trunc64(x) if (x >= -_TWO63 and x < _TWO63) else np.int64(0)
-    if code == 8:
+    if code == _TO_BOOL:
         return np.int64(x != 0)
-    if code == 9:
+    if code == _TO_UINT32_VECTOR:
         if x >= _TWO31:
             return _trunc32(x - _TWO31) ^ np.int64(-(2**31))
         return _trunc32(x)
@@ -177,14 +165,18 @@ def to_int(code, x):
 
 
 @njit(cache=True)
-def to_int_array(x, out, code, head):
+def _to_int_array(x, out, code, head):
+    for i in range(x.size):
+        out[i] = to_int(_TO_UINT32_VECTOR if i < head else code, x[i])
+
+
+def to_int_array(x: np.ndarray, out: np.ndarray, code: int, head: int) -> None:
     """``out[i] = to_int(code, x[i])``, but uint32's vector rule for ``i < head`` (§4.5).
 
     For randint's bounds, whose float32 or float64 values MLX converts as one
     contiguous array each (float64 in double precision).
     """
-    for i in range(x.size):
-        out[i] = to_int(UINT32_VECTOR if i < head else code, x[i])
+    _to_int_array(x, out, int(code), int(head))
 
 
 @njit(cache=True, inline="always")
@@ -207,17 +199,18 @@ def _normal(rd, w, p):
 
 
 @njit(cache=True, inline="always")
-def _gumbel(rd, w, p):
-    # p = (clamp,): −log(−log(u)) (§6.5).
-    u = rnd(rd, u01(w, p[0]))
-    return -rnd(rd, logf(-rnd(rd, logf(u))))
+def _gumbel_u(rd, w, p):
+    # p = (clamp,): gumbel's uniform, u = rnd(U01) in the dtype (§6.5).
+    return rnd(rd, u01(w, p[0]))
 
 
 @njit(cache=True, inline="always")
 def _gumbel_block(rd, dst, src, p):
-    # _gumbel over a block, through logf_block: each logf pass looks its table entries up
-    # in bulk. Both logf arguments are positive normal floats except for u = 0 (the inner
-    # log's argument), whose −log(−log 0) = −inf is set at the end.
+    # gumbel's only definition (§6.5): −rnd(log(−rnd(log(u)))), each log pass over a chunk
+    # through logf_block, which looks its table entries up in bulk. Both logf arguments are
+    # positive normal floats except for u = 0 (the inner log's argument), whose
+    # −log(−log 0) = −inf is set at the end. The CUDA kernel (KR_GUMBEL in kernels.cu)
+    # takes the same steps per element; scripts/exhaustive_gpu_cpu.py checks all 2^32 words.
     x = np.empty(BLOCK_CHUNK, np.float32)
     y = np.empty(BLOCK_CHUNK, np.float32)
     idx = np.empty(BLOCK_CHUNK, np.uint32)
@@ -227,14 +220,14 @@ def _gumbel_block(rd, dst, src, p):
         n = min(BLOCK_CHUNK, src.size - c)
         words, out = src[c:c + n], dst[c:c + n]
         for t in range(n):
-            x[t] = rnd(rd, u01(words[t], p[0]))
+            x[t] = _gumbel_u(rd, words[t], p)
         logf_block(x[:n], y[:n], idx, invc, logc)
         for t in range(n):
             x[t] = -rnd(rd, y[t])
         logf_block(x[:n], y[:n], idx, invc, logc)
         for t in range(n):
             g = -rnd(rd, y[t])
-            out[t] = g if rnd(rd, u01(words[t], p[0])) != 0.0 else -math.inf
+            out[t] = g if _gumbel_u(rd, words[t], p) != 0.0 else -math.inf
 
 
 @njit(cache=True, inline="always")
@@ -335,24 +328,24 @@ def randint_clamped_params(params: tuple, high_minus_one: np.ndarray, low: np.nd
 
 #: Transform code → implementation ``f(rd, word, params)``.
 TRANSFORMS = {
-    BITS: _bits,
-    UNIFORM: _uniform,
-    NORMAL: _normal,
-    GUMBEL: _gumbel,
-    LAPLACE: _laplace,
-    TRUNCATED_NORMAL: _truncated_normal,
-    BERNOULLI: _bernoulli,
-    BERNOULLI64: _bernoulli64,
-    WORD_F32: _word_f32,
-    WORD_F64: _word_f64,
-    ERFINV_SYM: _erfinv_sym,
-    LAPLACE64: _laplace64,
-    RANDINT: _randint,
+    Transform.BITS: _bits,
+    Transform.UNIFORM: _uniform,
+    Transform.NORMAL: _normal,
+    Transform.LAPLACE: _laplace,
+    Transform.TRUNCATED_NORMAL: _truncated_normal,
+    Transform.BERNOULLI: _bernoulli,
+    Transform.BERNOULLI64: _bernoulli64,
+    Transform.WORD_F32: _word_f32,
+    Transform.WORD_F64: _word_f64,
+    Transform.ERFINV_SYM: _erfinv_sym,
+    Transform.LAPLACE64: _laplace64,
+    Transform.RANDINT: _randint,
 }
-#: Block forms ``f(rd, dst, src, params)`` that replace the element-by-element map: GUMBEL's
-#: gives the same values as ``TRANSFORMS[GUMBEL]``, faster; RANDINT_CLAMPED exists only in
-#: block form, because its clamp happens in the output dtype.
-BLOCK_TRANSFORMS = {GUMBEL: _gumbel_block, RANDINT_CLAMPED: _randint_clamped_block}
+#: Transforms defined over a block of words, ``f(rd, dst, src, params)``: GUMBEL, whose two
+#: logarithms look their table entries up in bulk, and RANDINT_CLAMPED, whose clamp happens
+#: in the output dtype.
+BLOCK_TRANSFORMS = {Transform.GUMBEL: _gumbel_block,
+                    Transform.RANDINT_CLAMPED: _randint_clamped_block}
 
 
 def apply(kind: int, rd: int, w: np.uint32, p: tuple) -> object:

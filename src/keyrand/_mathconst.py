@@ -1,0 +1,166 @@
+"""Every constant of keyrand's elementary functions, declared once and without Numba.
+
+The Numba kernels (:mod:`keyrand._mathf32`, :mod:`keyrand._logf`,
+:mod:`keyrand._narrow`, :mod:`keyrand._mathf64`) compute with these values and
+the CUDA generator (:mod:`keyrand._cuda`) prints them into ``kernels.cu``, so
+the two backends cannot disagree on a coefficient. Float32 constants are
+numpy float32 values built from their IEEE-754 bit patterns; thresholds on bit
+patterns are Python ints. Sections (§) are those of docs/algorithms.md.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def f32(bits: int) -> np.float32:
+    """Return the float32 whose IEEE-754 bit pattern is ``bits`` (e.g. ``0x3F800000`` -> 1.0)."""
+    return np.array(bits, dtype=np.uint32).view(np.float32)[()]
+
+
+def f32s(*bits: int) -> tuple[np.float32, ...]:
+    """Return :func:`f32` of each pattern, as a tuple (a compile-time constant in Numba)."""
+    return tuple(f32(b) for b in bits)
+
+
+def _f64s(*hexes: str) -> np.ndarray:
+    return np.array([float.fromhex(h) for h in hexes])
+
+
+# ------------------------------------------------------------------ float32 encodings (§4.2)
+
+#: Quiet bit of a float32 NaN: x86 sets it on a NaN operand it returns.
+F32_QUIET_BIT = 0x00400000
+#: x86's "default NaN", the result of an invalid operation on non-NaN operands.
+F32_DEFAULT_NAN = 0xFFC00000
+
+# ------------------------------------------------------------------ MLX exp (§5.2)
+
+#: float32(log2 e).
+LOG2E = f32(0x3FB8AA3B)
+#: |x| above this (88): exp(x) is +inf (x > 0) or +0 (x < 0).
+EXP_LIMIT = f32(0x42B00000)
+#: The degree-6 polynomial P(f) ≈ 2^f, highest degree first (fma/Horner).
+EXP_POLY = f32s(0x3920FDDE, 0x3AAF9F29, 0x3C1D96A6, 0x3D635774, 0x3E75FDEE, 0x3F317218,
+                0x3F800000)
+
+# ------------------------------------------------------------------ MLX erf (§5.3)
+
+#: Abramowitz-Stegun 7.1.26's p (0.3275911): t = 1 / (1 + p·|x|).
+ERF_A = f32(0x3EA7BA05)
+#: R(t), highest degree first.
+ERF_POLY = f32s(0x3F87DC22, 0xBFBA00E3, 0x3FB5F0E3, 0xBE91A98E, 0x3E827906)
+
+# ------------------------------------------------------------------ MLX erfinv (§5.4)
+
+#: |t| above this (6.125) takes the tail polynomial.
+ERFINV_SPLIT = f32(0x40C40000)
+#: Tail polynomial in t = log(1 − a²), highest degree first.
+ERFINV_TAIL = f32s(
+    0x2FA6F5A2, 0x32FBE4D7, 0x35A3F289, 0x37EE53EF, 0x39CE55C9,
+    0x3B46606F, 0x3B9E5490, 0xBE877FB3, 0x3F570B52,
+)  # fmt: skip
+#: Central polynomial, highest degree first.
+ERFINV_CENTRAL = f32s(
+    0x31BAE000, 0x3419DA01, 0x35A4C919, 0x33F29669, 0xB86B85E8,
+    0xB91ADF48, 0x3B17B200, 0x3C3D0F28, 0xBE6D9577, 0x3F62DFC4,
+)  # fmt: skip
+
+# ------------------------------------------------------------------ glibc logf (§5.5)
+
+#: 2^23: positive subnormals are rescaled by it (and their exponent lowered by 23).
+TWO23 = f32(0x4B000000)
+#: ln 2 in float64.
+LN2 = float.fromhex("0x1.62e42fefa39efp-1")
+#: log1p(r) ≈ r + A2·r² + A1·r³ + A0·r⁴ (float64).
+LOG_A0 = float.fromhex("-0x1.00ea348b88334p-2")
+LOG_A1 = float.fromhex("0x1.5575b0be00b6ap-2")
+LOG_A2 = float.fromhex("-0x1.ffffef20a4123p-2")
+#: glibc's OFF: z = x / 2^k lies in [OFF, 2·OFF) as a bit pattern.
+LOG_OFF = 0x3F330000
+#: 1/c_i for the 16 subintervals (float64).
+LOG_INVC = _f64s(
+    "0x1.661ec79f8f3bep+0", "0x1.571ed4aaf883dp+0", "0x1.49539f0f010bp+0",
+    "0x1.3c995b0b80385p+0", "0x1.30d190c8864a5p+0", "0x1.25e227b0b8eap+0",
+    "0x1.1bb4a4a1a343fp+0", "0x1.12358f08ae5bap+0", "0x1.0953f419900a7p+0",
+    "0x1p+0", "0x1.e608cfd9a47acp-1", "0x1.ca4b31f026aap-1",
+    "0x1.b2036576afce6p-1", "0x1.9c2d163a1aa2dp-1", "0x1.886e6037841edp-1",
+    "0x1.767dcf5534862p-1",
+)  # fmt: skip
+#: log(c_i) for the 16 subintervals (float64).
+LOG_LOGC = _f64s(
+    "-0x1.57bf7808caadep-2", "-0x1.2bef0a7c06ddbp-2", "-0x1.01eae7f513a67p-2",
+    "-0x1.b31d8a68224e9p-3", "-0x1.6574f0ac07758p-3", "-0x1.1aa2bc79c81p-3",
+    "-0x1.a4e76ce8c0e5ep-4", "-0x1.1973c5a611cccp-4", "-0x1.252f438e10c1ep-5",
+    "0x0p+0", "0x1.aa5aa5df25984p-5", "0x1.c5e53aa362eb4p-4",
+    "0x1.526e57720db08p-3", "0x1.bc2860d22477p-3", "0x1.1058bc8a07ee1p-2",
+    "0x1.4043057b6ee09p-2",
+)  # fmt: skip
+
+# ------------------------------------------------------------------ glibc log1pf (§5.6)
+
+#: ln 2 split so that k·LN2_HI is exact (float32).
+LOG1PF_LN2_HI = f32(0x3F317180)
+LOG1PF_LN2_LO = f32(0x3717F7D1)
+#: 2/3: the exactly-representable-f series f²/2·(1 − 2f/3).
+LOG1PF_TWO_THIRDS = f32(0x3F2AAAAB)
+#: R(z) = Lp1·z + … + Lp7·z⁷, coefficients Lp7 … Lp1 (fdlibm's evaluation order).
+LOG1PF_POLY = f32s(0x3E178897, 0x3E1CD04F, 0x3E3A3325, 0x3E638E29, 0x3E924925, 0x3ECCCCCD,
+                   0x3F2AAAAB)
+#: Signed bit pattern ``hx`` of x: below this, x < √2 − 1 ≈ 0.41422.
+LOG1PF_SQRT2_M1 = 0x3ED413D7
+#: ``hx`` at or below this (signed, int32 of 0xBE95F61F): x ≤ −0.29289 (1 − √2/2).
+LOG1PF_ONE_M_SQRT2_2 = 0xBE95F61F - (1 << 32)
+#: ``hx`` at or above this: x ≥ 2^53, where 1 + x is x.
+LOG1PF_TWO53 = 0x5A000000
+#: Mantissa of √2: 1 + x's mantissa at or above it is halved (k + 1).
+LOG1PF_SQRT2_MANT = 0x3504F7
+#: |x| below 2^-29 (bit pattern): log1p(x) = x − x²/2.
+LOG1PF_TINY = 0x31000000
+#: |x| below 2^-54 (bit pattern): log1p(x) = x.
+LOG1PF_NEGLIGIBLE = 0x24800000
+
+# ------------------------------------------------------------------ glibc log1p, float64
+
+#: The constants of glibc's double ``__log1p`` (their bit patterns in fdlibm's comments).
+LOG1P = {
+    "ln2_hi": 6.93147180369123816490e-01,  # 0x3FE62E42 FEE00000
+    "ln2_lo": 1.90821492927058770002e-10,  # 0x3DEA39EF 35793C76
+    "two_thirds": 0.66666666666666666,  # the |f| < 2^-20 series: f²/2·(1 − 2f/3)
+    "Lp1": 6.666666666666735130e-01,  # 0x3FE55555 55555593
+    "Lp2": 3.999999999940941908e-01,  # 0x3FD99999 9997FA04
+    "Lp3": 2.857142874366239149e-01,  # 0x3FD24924 94229359
+    "Lp4": 2.222219843214978396e-01,  # 0x3FCC71C5 1D8E78AF
+    "Lp5": 1.818357216161805012e-01,  # 0x3FC74664 96CB03DE
+    "Lp6": 1.531383769920937332e-01,  # 0x3FC39A09 D078C69F
+    "Lp7": 1.479819860511658591e-01,  # 0x3FC2F112 DF3E5244
+}
+
+#: Thresholds on the signed high word ``hx`` of ``x`` (or ``ax = hx & 0x7FFFFFFF``).
+LOG1P_HI = {
+    "sqrt2_m1": 0x3FDA827A,  # hx < this: x < √2 − 1 ≈ 0.41422
+    "one": 0x3FF00000,  # ax ≥ this (with x < 0.41422): x ≤ −1
+    "tiny": 0x3E200000,  # ax < this: |x| < 2^-29
+    "negligible": 0x3C900000,  # ax < this: |x| < 2^-54
+    "one_m_sqrt2_2": 0xBFD2BEC3 - (1 << 32),  # hx ≤ this (signed): x < −0.29289 (1 − √2/2)
+    "inf": 0x7FF00000,  # hx ≥ this: +inf or a NaN with the sign bit clear
+    "two54": 0x43400000,  # hx ≥ this: x ≥ 2^53, 1 + x is x
+    "sqrt2_mant": 0x6A09E,  # mantissa of √2's high word: which half 1 + f lands in
+}
+
+# ------------------------------------------------------------------ float16 / bfloat16 (§4.2)
+
+#: 2^-14, the smallest normal float16, as float32 bits: smaller magnitudes round as subnormals.
+F16_MIN_NORMAL = 0x38800000
+#: 2^16 as float32 bits: the first magnitude whose rounded mantissa overflows to inf.
+F16_OVERFLOW = 0x47800000
+#: Exponent bias difference 127 − 15, in float32 exponent position.
+F16_REBIAS = 112 << 23
+#: 2^-24, the float16 subnormal spacing.
+F16_SUBNORMAL_STEP = f32(0x33800000)
+#: float16 bit patterns: +inf, the smallest normal, MLX's NaN (sign added).
+F16_INF_BITS = 0x7C00
+F16_MIN_NORMAL_BITS = 0x0400
+F16_NAN_BITS = 0x7D00
+#: bfloat16 bit pattern MLX gives every NaN (sign dropped).
+BF16_NAN_BITS = 0x7FC0
