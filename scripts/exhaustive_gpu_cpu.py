@@ -166,7 +166,8 @@ def _cpu_side(cfg: Config, words: np.ndarray) -> np.ndarray:
         # As keyrand._cpu._launch: Numba's pedantic IR check warns when compiling the inlined
         # transform; the compiled code is unaffected.
         warnings.simplefilter("ignore", NumbaIRAssumptionWarning)
-        _cpu._map(target, words, cfg.kind, cfg.code, narrow, _cpu._padded(cfg.params), scratch)
+        _cpu._map(target, words, cfg.kind, cfg.code, narrow, _cpu._padded(cfg.kind, cfg.params),
+                  scratch)
     return out
 
 

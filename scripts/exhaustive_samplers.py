@@ -259,7 +259,7 @@ def keyrand_side(case: Case, words: np.ndarray) -> np.ndarray:
         # As keyrand._cpu._launch: Numba's pedantic IR check warns when compiling the inlined
         # transform; the compiled code is unaffected.
         warnings.simplefilter("ignore", NumbaIRAssumptionWarning)
-        _cpu._map(out, words, k.transform, k.mode, 0, _cpu._padded(k.params),
+        _cpu._map(out, words, k.transform, k.mode, 0, _cpu._padded(k.transform, k.params),
                   np.empty(0, np.float32))
     return out if spec.dtype == k.dtype else _dtypes.to_narrow(out, spec.dtype)
 

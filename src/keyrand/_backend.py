@@ -29,7 +29,7 @@ class Kernel(NamedTuple):
         transform: Transform code of :mod:`keyrand._codes` (the word → value map).
         rounding: Rounding code: the float dtype whose arithmetic the transform imitates.
         int_type: randint's integer conversion code (``INT_CODES``), 0 for other transforms.
-        params: The transform's float parameters, in its documented order.
+        params: The transform's parameter record (``keyrand._codes.PARAMS``).
         dtype: The dtype the values have (the kernel's output, before any narrow store).
     """
 

@@ -11,6 +11,7 @@ backends load on the first draw. Sections (§) are those of docs/algorithms.md.
 from __future__ import annotations
 
 from enum import IntEnum
+from typing import NamedTuple
 
 import numpy as np
 
@@ -76,6 +77,119 @@ class IntType(IntEnum):
 # The transform codes under their module-level names, as the samplers spell them.
 (BITS, UNIFORM, NORMAL, GUMBEL, LAPLACE, TRUNCATED_NORMAL, BERNOULLI, BERNOULLI64, WORD_F32,
  ERFINV_SYM, WORD_F64, RANDINT, LAPLACE64, RANDINT_CLAMPED) = tuple(Transform)
+
+# One parameter record per transform: the meaning of each float64 parameter, by name. The
+# samplers build them, the CPU transforms read ``p[<Record>_AT.<field>]`` and the CUDA
+# source ``p.f[KR_P_<TRANSFORM>_<FIELD>]`` (float32) or ``p.d[...]`` (float64), both
+# positions generated from these classes.
+
+
+class NoParams(NamedTuple):
+    """BITS, WORD_F32, WORD_F64, ERFINV_SYM: the word alone."""
+
+
+class UniformParams(NamedTuple):
+    """UNIFORM: ``rnd(scale·rnd(min(U01, clamp)) + offset)`` in the rounding's dtype (§6.1)."""
+
+    clamp: float
+    scale: float
+    offset: float
+
+
+class NormalParams(NamedTuple):
+    """NORMAL: ``loc + scale·erfinv(s)`` (the loc addition only when ``has_loc`` ≠ 0, §6.2)."""
+
+    scale: float
+    loc: float
+    has_loc: float
+
+
+class GumbelParams(NamedTuple):
+    """GUMBEL: ``−log(−log(min(U01, clamp)))`` (§6.5)."""
+
+    clamp: float
+
+
+class LaplaceParams(NamedTuple):
+    """LAPLACE, LAPLACE64: ``loc + scale·v``, each step only when its flag is set (§6.6)."""
+
+    scale: float
+    loc: float
+    has_scale: float
+    has_loc: float
+
+
+class TruncatedNormalParams(NamedTuple):
+    """TRUNCATED_NORMAL: ``max(min(upper, sqrt2·erfinv(scale·U + offset)), lower)`` (§6.4)."""
+
+    clamp: float
+    scale: float
+    offset: float
+    sqrt2: float
+    upper: float
+    lower: float
+
+
+class BernoulliParams(NamedTuple):
+    """BERNOULLI, BERNOULLI64: ``f32(w) < threshold`` (float64: the exact word, §6.7)."""
+
+    threshold: float
+
+
+class RandintParams(NamedTuple):
+    """RANDINT: ``to_int(floor(scale·U01 + offset))`` (§6.8)."""
+
+    scale: float
+    offset: float
+
+
+class RandintClampedParams(NamedTuple):
+    """RANDINT_CLAMPED: RANDINT clamped to [low, high − 1] in the output type (§6.8).
+
+    The clamp bounds travel as the four exact 32-bit halves of their 64-bit patterns.
+    """
+
+    scale: float
+    offset: float
+    high_minus_one_low: float
+    high_minus_one_high: float
+    low_low: float
+    low_high: float
+
+
+#: The parameter record of each transform.
+PARAMS: dict[Transform, type] = {
+    Transform.BITS: NoParams,
+    Transform.UNIFORM: UniformParams,
+    Transform.NORMAL: NormalParams,
+    Transform.GUMBEL: GumbelParams,
+    Transform.LAPLACE: LaplaceParams,
+    Transform.TRUNCATED_NORMAL: TruncatedNormalParams,
+    Transform.BERNOULLI: BernoulliParams,
+    Transform.BERNOULLI64: BernoulliParams,
+    Transform.WORD_F32: NoParams,
+    Transform.ERFINV_SYM: NoParams,
+    Transform.WORD_F64: NoParams,
+    Transform.RANDINT: RandintParams,
+    Transform.LAPLACE64: LaplaceParams,
+    Transform.RANDINT_CLAMPED: RandintClampedParams,
+}
+
+
+def positions(record: type) -> tuple:
+    """An instance of ``record`` whose fields hold their own positions in the parameter tuple."""
+    return record(*range(len(record._fields)))
+
+
+def params_of(transform: int, params: tuple) -> tuple:
+    """``params`` as the parameter record of ``transform`` (checks the count).
+
+    Raises:
+        TypeError: the wrong number of parameters for the transform.
+    """
+    record = PARAMS[Transform(transform)]
+    return params if isinstance(params, record) else record(*(float(x) for x in params))
+
 
 #: Conversion code of each integer dtype randint produces (§4.5).
 INT_CODES = {

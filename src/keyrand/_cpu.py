@@ -25,7 +25,7 @@ from . import (
     _numba_cache,  # noqa: F401  (Numba's cache locator, before any @njit)
     _threads,
 )
-from ._codes import INT_CODES, NUM_PARAMS, IntType, uint32_vector_head
+from ._codes import INT_CODES, NUM_PARAMS, IntType, params_of, uint32_vector_head
 from ._dtypes import arith, bfloat16, cast, float16, to_narrow, to_numpy
 from ._mathf32 import erf_array, erfinv_array, exp_array
 from ._threefry import hash_pairs, layout, threefry2x32
@@ -169,7 +169,7 @@ def fill(out: np.ndarray, key: np.ndarray, kind: int, rd: int, params: tuple) ->
     if out.size:
         words, narrow = _words(out)
         paired, serial, _, _ = _kernels(int(kind), int(rd), narrow)
-        args = (words, key[0], key[1], _padded(params))
+        args = (words, key[0], key[1], _padded(kind, params))
         if out.size < SERIAL_WORDS:
             _launch(serial, *args)
         else:
@@ -197,7 +197,7 @@ def fill_runs(
         words, narrow = _words(out)
         _, _, runs, serial_runs = _kernels(int(kind), int(rd), narrow)
         _launch(runs, words, key[0], key[1], total, starts.astype(np.int64), run,
-                _padded(params), serial=serial_runs)
+                _padded(kind, params), serial=serial_runs)
 
 
 def _launch(kernel, *args, serial=None) -> None:
@@ -216,9 +216,11 @@ def _launch(kernel, *args, serial=None) -> None:
         run()
 
 
-def _padded(params: tuple) -> tuple:
-    # Every transform takes the same parameter tuple type, so kernels compile once per kind.
-    return tuple(float(x) for x in params) + (0.0,) * (NUM_PARAMS - len(params))
+def _padded(kind: int, params: tuple) -> tuple:
+    # ``params`` checked against the transform's record, then padded: every transform takes
+    # the same parameter tuple type, so kernels compile once per kind.
+    record = params_of(kind, params)
+    return tuple(record) + (0.0,) * (NUM_PARAMS - len(record))
 
 
 @functools.cache

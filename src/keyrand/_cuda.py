@@ -14,6 +14,7 @@ from __future__ import annotations
 import string
 from enum import IntEnum
 from importlib import resources
+from typing import NamedTuple
 
 import numpy as np
 
@@ -30,6 +31,17 @@ class GpuTransform(IntEnum):
     UNIT_UNIFORM = 100
     #: bernoulli as an integer comparison of the word with a host-computed bound.
     BERNOULLI_INT = 101
+
+
+class BernoulliIntParams(NamedTuple):
+    """BERNOULLI_INT: true for the words ``w ≤ last`` when ``any`` ≠ 0 (raw 32-bit patterns)."""
+
+    last: int
+    any: int
+
+
+#: The parameter records of the GPU-only transforms (UNIT_UNIFORM reads none).
+GPU_PARAMS = {GpuTransform.BERNOULLI_INT: BernoulliIntParams}
 
 
 class PatternOp(IntEnum):
@@ -72,6 +84,10 @@ def _constants() -> dict[str, str]:
     out |= {f"KR_RD_{r.name}": str(int(r)) for r in Rounding}
     out |= {f"KR_INT_{t.name}": str(int(t)) for t in IntType}
     out |= {f"KR_OP_{op.name}": str(int(op)) for op in PatternOp}
+    # Parameter positions from each transform's record: p.f[KR_P_UNIFORM_CLAMP], ...
+    records = {**_codes.PARAMS, **GPU_PARAMS}
+    out |= {f"KR_P_{t.name}_{field.upper()}": str(i) for t, record in records.items()
+            for i, field in enumerate(record._fields)}
     out |= {
         "KR_NUM_PARAMS": str(_codes.NUM_PARAMS),
         "KR_THREEFRY_PARITY": _u32(tf.PARITY),

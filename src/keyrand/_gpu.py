@@ -34,6 +34,7 @@ from ._codes import (
     UNIFORM_CLAMP,
     IntType,
     Transform,
+    params_of,
     uint32_vector_head,
 )
 from ._dtypes import bfloat16, float16, float32, float64
@@ -223,15 +224,16 @@ def _bernoulli_count(t: float, wide: bool) -> int:
 
 def _specialize(kind: int, rd: int, params: tuple) -> tuple:
     """GPU-only exact reformulations of a transform: ``(kind, params, fbits)``."""
+    p = params_of(kind, params)
     # uniform(0, 1) with the dtype's own clamp (§6.1), which the kernel knows from rd.
-    if (kind == Transform.UNIFORM and len(params) == 3 and float(params[0]) == UNIFORM_CLAMP.get(rd)
-            and float(params[1]) == 1.0 and float(params[2]) == 0.0
-            and math.copysign(1.0, float(params[2])) > 0):
-        return _cuda.GpuTransform.UNIT_UNIFORM, (params[0],), ()  # rnd(rnd(1·u) + 0) == rnd(u)
+    if (kind == Transform.UNIFORM and p.clamp == UNIFORM_CLAMP.get(rd) and p.scale == 1.0
+            and p.offset == 0.0 and math.copysign(1.0, p.offset) > 0):
+        return _cuda.GpuTransform.UNIT_UNIFORM, (), ()  # rnd(rnd(1·u) + 0) == rnd(u)
     if kind in (Transform.BERNOULLI, Transform.BERNOULLI64):
-        count = _bernoulli_count(float(params[0]), kind == Transform.BERNOULLI64)
-        return _cuda.GpuTransform.BERNOULLI_INT, (), (max(count, 1) - 1, int(count > 0))
-    return kind, params, ()
+        count = _bernoulli_count(p.threshold, kind == Transform.BERNOULLI64)
+        return (_cuda.GpuTransform.BERNOULLI_INT, (),
+                _cuda.BernoulliIntParams(last=max(count, 1) - 1, any=int(count > 0)))
+    return kind, p, ()
 
 
 def _key_args(key) -> tuple:

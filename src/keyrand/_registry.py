@@ -115,8 +115,13 @@ class Start:
 
 def kernel(transform: int, dtype: np.dtype, params: tuple = (), rounding: int = 0,
            int_type: int = 0) -> Kernel:
-    """A :class:`~keyrand._backend.Kernel` writing ``dtype`` values."""
-    return Kernel(transform, rounding, int_type, tuple(params), np.dtype(dtype))
+    """A :class:`~keyrand._backend.Kernel` writing ``dtype`` values.
+
+    Raises:
+        TypeError: ``params`` do not fit the transform's parameter record.
+    """
+    return Kernel(transform, rounding, int_type, _codes.params_of(transform, params),
+                  np.dtype(dtype))
 
 
 def clamp_of(dtype: np.dtype) -> float:

@@ -200,8 +200,10 @@ def categorical(logits: object, axis: int = -1, shape: ShapeLike | None = None,
     lead = len(gshape) - len(full)
     axes = tuple(None if lead + i == off else lead + i - (lead + i > off)
                  for i in range(L.ndim))
-    param = Param("logits", L, axes, "each sample is the argmax over all classes of its row "
-                                     "(Gumbel-max), so a block needs the whole class axis")
+    param = Param("logits", L, axes, "the class axis {axis} is cut into {blocks} blocks, but "
+                  "each sample is the argmax over all classes of its row (Gumbel-max), so a "
+                  "block needs the whole axis. Rechunk the logits with "
+                  "logits.rechunk({{{axis}: -1}}).")
     return call.spec(samples, np.uint32, _gumbel_kernel(float32), elements=gshape,
                      finish=functools.partial(_finish_gumbel_max, off, len(full) > L.ndim),
                      params={"logits": param},

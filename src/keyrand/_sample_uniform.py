@@ -187,7 +187,7 @@ def _finish_randint(block: Block, u: object, low: object, high: object) -> objec
     b = block.backend
     x = b.xp.floor((b.asarray(rng) * u) + b.asarray(lo32))
     total = block.runs.total
-    out = b.convert_int(x, d, block.runs.count_below(total - total % 4))
+    out = b.convert_int(x, d, block.runs.count_below(total - total % 4)).reshape(u.shape)
     np.minimum(out, b.asarray(_int_cast(_minus_one(hi_in), d, block.whole)), out=out)
     return np.maximum(out, b.asarray(_int_cast(lo_in, d, block.whole)), out=out)
 

@@ -39,8 +39,9 @@ class Param(NamedTuple):
         value: Its converted value: a host array, or in a block its block.
         axes: For each axis of ``value``, the output axis it runs along, or
             None for an axis every block needs whole.
-        why: Why a block needs the axes marked None whole, when a parameter
-            cut along them must be refused rather than gathered.
+        why: The message (a ``str.format`` template of ``axis`` and ``blocks``)
+            refusing a Dask parameter cut along an axis marked None, when it
+            must be refused rather than gathered; empty to gather it.
     """
 
     arg: str

@@ -20,7 +20,21 @@ from numba import errors, njit, types
 from numba.extending import overload
 
 from . import _numba_cache  # noqa: F401  (Numba's cache locator, before any @njit)
-from ._codes import ONE_MINUS_ULP, IntType, Rounding, Transform
+from ._codes import (
+    ONE_MINUS_ULP,
+    BernoulliParams,
+    GumbelParams,
+    IntType,
+    LaplaceParams,
+    NormalParams,
+    RandintClampedParams,
+    RandintParams,
+    Rounding,
+    Transform,
+    TruncatedNormalParams,
+    UniformParams,
+    positions,
+)
 from ._mathf32 import (
     bf16_bits,
     f16_bits,
@@ -179,6 +193,17 @@ def to_int_array(x: np.ndarray, out: np.ndarray, code: int, head: int) -> None:
     _to_int_array(x, out, int(code), int(head))
 
 
+# Positions of each transform's parameters in the tuple a kernel receives (constants to Numba).
+_UNIFORM = positions(UniformParams)
+_NORMAL = positions(NormalParams)
+_GUMBEL = positions(GumbelParams)
+_LAPLACE = positions(LaplaceParams)
+_TRUNCATED_NORMAL = positions(TruncatedNormalParams)
+_BERNOULLI = positions(BernoulliParams)
+_RANDINT = positions(RandintParams)
+_RANDINT_CLAMPED = positions(RandintClampedParams)
+
+
 @njit(cache=True, inline="always")
 def _bits(rd, w, p):
     return w
@@ -186,22 +211,22 @@ def _bits(rd, w, p):
 
 @njit(cache=True, inline="always")
 def _uniform(rd, w, p):
-    # p = (clamp, range, low): (range·u) + low in dtype arithmetic (§6.1).
-    u = rnd(rd, u01(w, p[0]))
-    return rnd(rd, rnd(rd, _F32(p[1]) * u) + _F32(p[2]))
+    # (scale·u) + offset in dtype arithmetic (§6.1).
+    u = rnd(rd, u01(w, p[_UNIFORM.clamp]))
+    return rnd(rd, rnd(rd, _F32(p[_UNIFORM.scale]) * u) + _F32(p[_UNIFORM.offset]))
 
 
 @njit(cache=True, inline="always")
 def _normal(rd, w, p):
-    # p = (c, loc, has_loc) with c = √2·scale: loc + c·erfinv(SYM) (§6.2).
-    z = rnd(rd, _F32(p[0]) * rnd(rd, mlx_erfinv(sym(w))))
-    return rnd(rd, _F32(p[1]) + z) if p[2] != 0.0 else z
+    # scale = √2·σ: loc + scale·erfinv(SYM) (§6.2).
+    z = rnd(rd, _F32(p[_NORMAL.scale]) * rnd(rd, mlx_erfinv(sym(w))))
+    return rnd(rd, _F32(p[_NORMAL.loc]) + z) if p[_NORMAL.has_loc] != 0.0 else z
 
 
 @njit(cache=True, inline="always")
 def _gumbel_u(rd, w, p):
-    # p = (clamp,): gumbel's uniform, u = rnd(U01) in the dtype (§6.5).
-    return rnd(rd, u01(w, p[0]))
+    # gumbel's uniform, u = rnd(U01) in the dtype (§6.5).
+    return rnd(rd, u01(w, p[_GUMBEL.clamp]))
 
 
 @njit(cache=True, inline="always")
@@ -232,11 +257,11 @@ def _gumbel_block(rd, dst, src, p):
 
 @njit(cache=True, inline="always")
 def _laplace(rd, w, p):
-    # p = (scale, loc, has_scale, has_loc): loc + scale·sign(s)·log1p(−|s|) (§6.6).
+    # loc + scale·sign(s)·log1p(−|s|) (§6.6).
     s = sym(w)
     v = rnd(rd, _sign(s) * log1pf(-abs(s)))
-    v = rnd(rd, _F32(p[0]) * v) if p[2] != 0.0 else v
-    return rnd(rd, _F32(p[1]) + v) if p[3] != 0.0 else v
+    v = rnd(rd, _F32(p[_LAPLACE.scale]) * v) if p[_LAPLACE.has_scale] != 0.0 else v
+    return rnd(rd, _F32(p[_LAPLACE.loc]) + v) if p[_LAPLACE.has_loc] != 0.0 else v
 
 
 @njit(cache=True, inline="always")
@@ -244,29 +269,30 @@ def _laplace64(rd, w, p):
     # float64 laplace (§6.6 step 3): glibc's double log1p, ported (no host C library call).
     s = sym(w)
     v = np.float64(_sign(s)) * log1p(-np.float64(abs(s)))
-    v = p[0] * v if p[2] != 0.0 else v
-    return p[1] + v if p[3] != 0.0 else v
+    v = p[_LAPLACE.scale] * v if p[_LAPLACE.has_scale] != 0.0 else v
+    return p[_LAPLACE.loc] + v if p[_LAPLACE.has_loc] != 0.0 else v
 
 
 @njit(cache=True, inline="always")
 def _truncated_normal(rd, w, p):
-    # p = (clamp, range, a, c, upper, lower): max(min(upper, c·erfinv(range·u + a)), lower) (§6.4).
-    u = rnd(rd, u01(w, p[0]))
-    x = rnd(rd, rnd(rd, _F32(p[1]) * u) + _F32(p[2]))
-    y = rnd(rd, _F32(p[3]) * rnd(rd, mlx_erfinv(x)))
-    return _max(_min(_F32(p[4]), y), _F32(p[5]))
+    # max(min(upper, sqrt2·erfinv(scale·u + offset)), lower) (§6.4).
+    t = _TRUNCATED_NORMAL
+    u = rnd(rd, u01(w, p[t.clamp]))
+    x = rnd(rd, rnd(rd, _F32(p[t.scale]) * u) + _F32(p[t.offset]))
+    y = rnd(rd, _F32(p[t.sqrt2]) * rnd(rd, mlx_erfinv(x)))
+    return _max(_min(_F32(p[t.upper]), y), _F32(p[t.lower]))
 
 
 @njit(cache=True, inline="always")
 def _bernoulli(rd, w, p):
-    # p = (t,): f32(w) < t (§6.7).
-    return _F32(w) < _F32(p[0])
+    # f32(w) < threshold (§6.7).
+    return _F32(w) < _F32(p[_BERNOULLI.threshold])
 
 
 @njit(cache=True, inline="always")
 def _bernoulli64(rd, w, p):
-    # p = (t,): f64(w) < t for float64 p (§6.7).
-    return np.float64(w) < p[0]
+    # f64(w) < threshold for float64 p (§6.7).
+    return np.float64(w) < p[_BERNOULLI.threshold]
 
 
 @njit(cache=True, inline="always")
@@ -286,9 +312,10 @@ def _erfinv_sym(rd, w, p):
 
 @njit(cache=True, inline="always")
 def _randint(rd, w, p):
-    # p = (range, low): floor((range·u) + low) in float32, then integer code rd (§6.8, §4.5).
+    # floor((scale·u) + offset) in float32, then integer conversion rd (§6.8, §4.5); the
+    # clamped form's first two parameters are the same.
     u = u01(w, ONE_MINUS_ULP)
-    return to_int(rd, np.floor(_F32(_F32(p[0]) * u) + _F32(p[1])))
+    return to_int(rd, np.floor(_F32(_F32(p[_RANDINT.scale]) * u) + _F32(p[_RANDINT.offset])))
 
 
 @njit(cache=True, inline="always")
@@ -299,11 +326,12 @@ def _pattern(low_half, high_half):
 
 @njit(cache=True, inline="always")
 def _randint_clamped_block(rd, dst, src, p):
-    # p = (range, low, then the bit patterns of high − 1 and low as 32-bit halves): randint,
-    # then max(min(r, high − 1), low) in dst's integer type, as NumPy's minimum/maximum.
+    # randint, then max(min(r, high − 1), low) in dst's integer type, as NumPy's
+    # minimum/maximum; the bounds' bit patterns travel as 32-bit halves.
+    c = _RANDINT_CLAMPED
     bounds = np.empty(2, dst.dtype)
-    bounds[0] = _pattern(p[2], p[3])
-    bounds[1] = _pattern(p[4], p[5])
+    bounds[0] = _pattern(p[c.high_minus_one_low], p[c.high_minus_one_high])
+    bounds[1] = _pattern(p[c.low_low], p[c.low_high])
     hi, lo = bounds[0], bounds[1]
     for t in range(src.size):
         dst[t] = _randint(rd, src[t], p)
@@ -312,7 +340,8 @@ def _randint_clamped_block(rd, dst, src, p):
         dst[t] = r if r > lo else lo
 
 
-def randint_clamped_params(params: tuple, high_minus_one: np.ndarray, low: np.ndarray) -> tuple:
+def randint_clamped_params(params: tuple, high_minus_one: np.ndarray,
+                           low: np.ndarray) -> RandintClampedParams:
     """RANDINT_CLAMPED's parameters: randint's ``(range, low)`` and the clamp bounds.
 
     ``high_minus_one`` and ``low`` are 0-d arrays of the output integer dtype; their
@@ -323,7 +352,7 @@ def randint_clamped_params(params: tuple, high_minus_one: np.ndarray, low: np.nd
         v = np.asarray(v)
         b = int(v.astype(np.uint64 if v.dtype.kind == "u" else np.int64).astype(np.uint64))
         halves += [float(b & 0xFFFFFFFF), float(b >> 32)]
-    return (float(params[0]), float(params[1]), *halves)
+    return RandintClampedParams(float(params[0]), float(params[1]), *halves)
 
 
 #: Transform code → implementation ``f(rd, word, params)``.

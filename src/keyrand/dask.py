@@ -250,14 +250,13 @@ def build(name: str, args: tuple, kwargs: dict, chunks: Chunks) -> da.Array:
         norm = _chunks_with_whole(name, chunks, shape, spec.dtype, spec.whole_axes, spec.why)
     else:
         norm = _chunks(name, chunks, shape, spec.dtype)
-    cut = math.prod(len(c) for c in norm) > 1
     label = [len(shape)]
     blockwise, names = [], []
     for pname, p in spec.params.items():
         if p.arg not in arrays:
             continue
         given = bound.arguments[p.arg]
-        if cut and spec.check_param is not None and p.arg not in lazy:
+        if spec.check_param is not None and p.arg not in lazy:
             spec.check_param(pname, given)  # bounds already in memory: refused now
         blockwise += _param_blocks(name, spec, p, arrays[p.arg], p.arg in lazy, norm, label)
         names.append(pname)

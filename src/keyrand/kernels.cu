@@ -315,7 +315,7 @@ __device__ __forceinline__ kr_i64 kr_to_int(int code, float x) {
 struct KrParams {
     float f[KR_NUM_PARAMS];   // float32(p_i), bit patterns from the host (cvtsd2ss)
     double d[KR_NUM_PARAMS];  // p_i as float64
-    kr_u64 hi, lo;            // RANDINT_CLAMPED: high - 1 and low (bit patterns in d[2..5])
+    kr_u64 hi, lo;            // RANDINT_CLAMPED: high - 1 and low (from their 32-bit halves in d)
 };
 
 __device__ __forceinline__ float kr_min(float a, float b) { return (a != a || a < b) ? a : b; }
@@ -339,35 +339,42 @@ __device__ __forceinline__ auto kr_apply(kr_u32 w, const KrParams &p) {
     if constexpr (KIND == KR_BITS) {
         return w;
     } else if constexpr (KIND == KR_UNIFORM) {
-        const float u = kr_rnd<RD>(kr_u01(w, p.f[0]));
-        return kr_rnd<RD>(kr_x86_add(kr_rnd<RD>(kr_x86_mul(p.f[1], u)), p.f[2]));
+        const float u = kr_rnd<RD>(kr_u01(w, p.f[KR_P_UNIFORM_CLAMP]));
+        return kr_rnd<RD>(kr_x86_add(kr_rnd<RD>(kr_x86_mul(p.f[KR_P_UNIFORM_SCALE], u)),
+                                     p.f[KR_P_UNIFORM_OFFSET]));
     } else if constexpr (KIND == KR_NORMAL) {
-        const float z = kr_rnd<RD>(kr_x86_mul(p.f[0], kr_rnd<RD>(kr_erfinv_t<true>(kr_sym(w)))));
-        return p.d[2] != 0.0 ? kr_rnd<RD>(kr_x86_add(p.f[1], z)) : z;
+        const float e = kr_rnd<RD>(kr_erfinv_t<true>(kr_sym(w)));
+        const float z = kr_rnd<RD>(kr_x86_mul(p.f[KR_P_NORMAL_SCALE], e));
+        return p.d[KR_P_NORMAL_HAS_LOC] != 0.0 ? kr_rnd<RD>(kr_x86_add(p.f[KR_P_NORMAL_LOC], z))
+                                               : z;
     } else if constexpr (KIND == KR_GUMBEL) {
         // The steps of keyrand/_transforms.py's _gumbel_block (gumbel's one definition), per
         // element: logf(0) = -inf gives -inf here without its special case.
-        const float u = kr_rnd<RD>(kr_u01(w, p.f[0]));
+        const float u = kr_rnd<RD>(kr_u01(w, p.f[KR_P_GUMBEL_CLAMP]));
         return -kr_rnd<RD>(kr_logf(-kr_rnd<RD>(kr_logf(u))));
     } else if constexpr (KIND == KR_LAPLACE) {
         const float s = kr_sym(w);
         float v = kr_rnd<RD>(kr_sign(s) * kr_log1pf(-fabsf(s)));
-        v = p.d[2] != 0.0 ? kr_rnd<RD>(kr_x86_mul(p.f[0], v)) : v;
-        return p.d[3] != 0.0 ? kr_rnd<RD>(kr_x86_add(p.f[1], v)) : v;
+        v = p.d[KR_P_LAPLACE_HAS_SCALE] != 0.0 ? kr_rnd<RD>(kr_x86_mul(p.f[KR_P_LAPLACE_SCALE], v)) : v;
+        return p.d[KR_P_LAPLACE_HAS_LOC] != 0.0 ? kr_rnd<RD>(kr_x86_add(p.f[KR_P_LAPLACE_LOC], v)) : v;
     } else if constexpr (KIND == KR_LAPLACE64) {
         const float s = kr_sym(w);
         double v = (double)kr_sign(s) * kr_log1p64(-(double)fabsf(s));
-        v = p.d[2] != 0.0 ? kr_x86_mul(p.d[0], v) : v;
-        return p.d[3] != 0.0 ? kr_x86_add(p.d[1], v) : v;
+        v = p.d[KR_P_LAPLACE64_HAS_SCALE] != 0.0 ? kr_x86_mul(p.d[KR_P_LAPLACE64_SCALE], v) : v;
+        return p.d[KR_P_LAPLACE64_HAS_LOC] != 0.0 ? kr_x86_add(p.d[KR_P_LAPLACE64_LOC], v) : v;
     } else if constexpr (KIND == KR_TRUNCATED_NORMAL) {
-        const float u = kr_rnd<RD>(kr_u01(w, p.f[0]));
-        const float x = kr_rnd<RD>(kr_x86_add(kr_rnd<RD>(kr_x86_mul(p.f[1], u)), p.f[2]));
-        const float y = kr_rnd<RD>(kr_x86_mul(p.f[3], kr_rnd<RD>(kr_erfinv(x))));
-        return kr_max(kr_min(p.f[4], y), p.f[5]);
+        const float u = kr_rnd<RD>(kr_u01(w, p.f[KR_P_TRUNCATED_NORMAL_CLAMP]));
+        const float x = kr_rnd<RD>(kr_x86_add(
+            kr_rnd<RD>(kr_x86_mul(p.f[KR_P_TRUNCATED_NORMAL_SCALE], u)),
+            p.f[KR_P_TRUNCATED_NORMAL_OFFSET]));
+        const float y = kr_rnd<RD>(
+            kr_x86_mul(p.f[KR_P_TRUNCATED_NORMAL_SQRT2], kr_rnd<RD>(kr_erfinv(x))));
+        return kr_max(kr_min(p.f[KR_P_TRUNCATED_NORMAL_UPPER], y),
+                      p.f[KR_P_TRUNCATED_NORMAL_LOWER]);
     } else if constexpr (KIND == KR_BERNOULLI) {
-        return __uint2float_rn(w) < p.f[0];
+        return __uint2float_rn(w) < p.f[KR_P_BERNOULLI_THRESHOLD];
     } else if constexpr (KIND == KR_BERNOULLI64) {
-        return (double)w < p.d[0];
+        return (double)w < p.d[KR_P_BERNOULLI64_THRESHOLD];
     } else if constexpr (KIND == KR_WORD_F32) {
         return __uint2float_rn(w);
     } else if constexpr (KIND == KR_WORD_F64) {
@@ -377,7 +384,7 @@ __device__ __forceinline__ auto kr_apply(kr_u32 w, const KrParams &p) {
     } else if constexpr (KIND == KR_RANDINT) {
         // RD is the integer conversion code here.
         const float u = kr_u01_f32(w);
-        return kr_to_int(RD, floorf(p.f[0] * u + p.f[1]));  // NaN payloads do not matter here
+        return kr_to_int(RD, floorf(p.f[KR_P_RANDINT_SCALE] * u + p.f[KR_P_RANDINT_OFFSET]));
     } else if constexpr (KIND == KR_UNIT_UNIFORM) {
         // uniform with range 1 and low +0: rnd(rnd(1·u) + 0) is rnd(u) exactly; the clamp
         // is the dtype's own (§6.1), known here from RD.
@@ -387,11 +394,13 @@ __device__ __forceinline__ auto kr_apply(kr_u32 w, const KrParams &p) {
     } else if constexpr (KIND == KR_BERNOULLI_INT) {
         // f32(w) < t (or f64(w) < t) holds exactly for the words w <= last (none if !any):
         // the conversion is monotonic, so the host turns the threshold into a word count.
-        return __float_as_uint(p.f[1]) != 0u && w <= __float_as_uint(p.f[0]);
+        return __float_as_uint(p.f[KR_P_BERNOULLI_INT_ANY]) != 0u
+            && w <= __float_as_uint(p.f[KR_P_BERNOULLI_INT_LAST]);
     } else if constexpr (KIND == KR_RANDINT_CLAMPED) {
         // randint with scalar bounds: max(min(r, high - 1), low) in the output type, fused.
         const float u = kr_u01_f32(w);
-        return kr_to_int(RD, floorf(p.f[0] * u + p.f[1]));
+        return kr_to_int(RD, floorf(p.f[KR_P_RANDINT_CLAMPED_SCALE] * u
+                                    + p.f[KR_P_RANDINT_CLAMPED_OFFSET]));
     }
 }
 
@@ -417,7 +426,10 @@ template <typename T> struct alignas(4 * sizeof(T)) KrVec4 { T v[4]; };
     p.f[3] = __uint_as_float(f3); p.f[4] = __uint_as_float(f4); p.f[5] = __uint_as_float(f5); \
     p.d[0] = d0; p.d[1] = d1; p.d[2] = d2; p.d[3] = d3; p.d[4] = d4; p.d[5] = d5; \
     if constexpr (KIND == KR_RANDINT_CLAMPED) { \
-        p.hi = (kr_u64)d2 | ((kr_u64)d3 << 32); p.lo = (kr_u64)d4 | ((kr_u64)d5 << 32); }
+        p.hi = (kr_u64)p.d[KR_P_RANDINT_CLAMPED_HIGH_MINUS_ONE_LOW] \
+            | ((kr_u64)p.d[KR_P_RANDINT_CLAMPED_HIGH_MINUS_ONE_HIGH] << 32); \
+        p.lo = (kr_u64)p.d[KR_P_RANDINT_CLAMPED_LOW_LOW] \
+            | ((kr_u64)p.d[KR_P_RANDINT_CLAMPED_LOW_HIGH] << 32); }
 
 // Every word of a W-word stream (docs/algorithms.md §3.2): h = W/2 pairs (j, j + off), off = h + W%2.
 // Each thread hashes KR_PAIRS consecutive pairs and writes words j.. and j+off.., four at a
