@@ -179,7 +179,11 @@ class _Blocks:
     names: tuple[str, ...]
 
     def __call__(self, slices: tuple[slice, ...], *blocks: object) -> object:
-        spec = self.spec.with_params(**dict(zip(self.names, blocks, strict=True)))
+        values = dict(zip(self.names, blocks, strict=True))
+        if self.spec.check_param is not None:
+            for name, value in values.items():  # whatever the chunking, as for in-memory arrays
+                self.spec.check_param(name, value)
+        spec = self.spec.with_params(**values)
         if all(s.start == 0 and s.stop == d for s, d in zip(slices, spec.shape, strict=True)):
             return execute(spec)  # the whole draw, as in memory
         return execute_block(spec, slices)
