@@ -154,7 +154,7 @@ def randint(low: object, high: object, shape: ShapeLike = (), dtype: object = np
     if is_scalar(lo_in, hi_in):
         lo32 = cast(lo_in, float32)
         rng = cast(hi_in, float32) - lo32
-        if _uint32_safe(d, lo32, lo32 + rng):
+        if _uint32_safe(d, lo32, rng):
             from ._transforms import randint_clamped_params
 
             params = randint_clamped_params((float(rng), float(lo32)),
@@ -168,14 +168,16 @@ def randint(low: object, high: object, shape: ShapeLike = (), dtype: object = np
                      check_param=_check_uint32_bound if d == np.uint32 else None)
 
 
-def _uint32_safe(d: np.dtype, *ends: np.ndarray) -> bool:
-    """True unless uint32's two conversion rules may differ on values between ``ends`` (§4.5).
+def _uint32_safe(d: np.dtype, lo32: np.ndarray, rng: np.ndarray) -> bool:
+    """True unless uint32's two conversion rules may differ on u = rng·U + lo32 (§4.5).
 
-    The rules agree on [−2^31, 2^32]; u lies between low and high, in either
-    order (low > high is allowed).
+    The rules agree on [−2^31, 2^32]; u lies between low and high = lo32 + rng,
+    in either order (low > high is allowed).
     """
-    return d != np.uint32 or all(bool(np.all((e >= -(2.0**31)) & (e <= 2.0**32)))
-                                 for e in ends)
+    if d != np.uint32:
+        return True
+    with np.errstate(invalid="ignore", over="ignore"):
+        return all(bool(np.all((e >= -(2.0**31)) & (e <= 2.0**32))) for e in (lo32, lo32 + rng))
 
 
 def _finish_randint(block: Block, u: object, low: object, high: object) -> object:
