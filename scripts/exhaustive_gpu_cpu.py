@@ -51,9 +51,16 @@ import numpy as np
 from numba.core.errors import NumbaIRAssumptionWarning
 
 from keyrand import _cpu, _cuda, _dtypes, _gpu, _mathf32
-from keyrand._codes import INT_CODES, ONE_MINUS_ULP, UNIFORM_CLAMP, IntType, Rounding, Transform
+from keyrand._codes import (
+    INT_CODES,
+    ONE_MINUS_ULP,
+    UNIFORM_CLAMP,
+    IntType,
+    Rounding,
+    Transform,
+    randint_clamped_params,
+)
 from keyrand._dtypes import bfloat16, float16, float32, float64
-from keyrand._transforms import randint_clamped_params
 
 #: bernoulli's threshold scale: p·nextafter(f32(2^32 − 1), +inf) (§6.7).
 BERNOULLI_SCALE = float(np.uint32(0x4F800001).view(np.float32))

@@ -157,6 +157,21 @@ class RandintClampedParams(NamedTuple):
     low_high: float
 
 
+def randint_clamped_params(params: tuple, high_minus_one: np.ndarray,
+                           low: np.ndarray) -> RandintClampedParams:
+    """RANDINT_CLAMPED's parameters: randint's ``(range, low)`` and the clamp bounds.
+
+    ``high_minus_one`` and ``low`` are 0-d arrays of the output integer dtype; their
+    64-bit two's-complement patterns travel as four exact 32-bit halves.
+    """
+    halves = []
+    for v in (high_minus_one, low):
+        v = np.asarray(v)
+        b = int(v.astype(np.uint64 if v.dtype.kind == "u" else np.int64).astype(np.uint64))
+        halves += [float(b & 0xFFFFFFFF), float(b >> 32)]
+    return RandintClampedParams(float(params[0]), float(params[1]), *halves)
+
+
 #: The parameter record of each transform.
 PARAMS: dict[Transform, type] = {
     Transform.BITS: NoParams,

@@ -155,9 +155,7 @@ def randint(low: object, high: object, shape: ShapeLike = (), dtype: object = np
         lo32 = cast(lo_in, float32)
         rng = cast(hi_in, float32) - lo32
         if _uint32_safe(d, lo32, rng):
-            from ._transforms import randint_clamped_params
-
-            params = randint_clamped_params((float(rng), float(lo32)),
+            params = _codes.randint_clamped_params((float(rng), float(lo32)),
                                             _int_cast(_minus_one(hi_in), d, True),
                                             _int_cast(lo_in, d, True))
             return call.spec(dims, d, kernel(_codes.RANDINT_CLAMPED, d, params,
