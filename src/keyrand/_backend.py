@@ -68,6 +68,8 @@ class Runs(NamedTuple):
 
     def scaled(self, factor: int) -> Runs:
         """The runs of a stream with ``factor`` words per element of this one."""
+        if factor == 1:
+            return self
         return Runs(self.total * factor, self.starts * factor, self.run * factor)
 
     def count_below(self, limit: int) -> int:
@@ -150,9 +152,14 @@ def for_stream(stream: Stream, fn: str) -> Backend:
 
 def cpu() -> Backend:
     """The CPU backend (loads Numba on first use)."""
-    from ._cpu import BACKEND
+    if not _loaded:
+        from ._cpu import BACKEND
 
-    return BACKEND
+        _loaded.append(BACKEND)
+    return _loaded[0]
+
+
+_loaded: list = []
 
 
 def host() -> Host:

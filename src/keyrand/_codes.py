@@ -202,8 +202,8 @@ def params_of(transform: int, params: tuple) -> tuple:
     Raises:
         TypeError: the wrong number of parameters for the transform.
     """
-    record = PARAMS[Transform(transform)]
-    return params if isinstance(params, record) else record(*(float(x) for x in params))
+    record = PARAMS[transform]  # an IntEnum hashes as its int
+    return params if type(params) is record else record(*(float(x) for x in params))
 
 
 #: Conversion code of each integer dtype randint produces (§4.5).

@@ -208,12 +208,20 @@ def _launch(kernel, *args, serial=None) -> None:
         run = functools.partial(kernel, *args)
     else:
         run = functools.partial(_threads.launch, kernel, serial, *args)
-    if kernel.signatures and (serial is None or serial.signatures):
+    # The output array's dtype fixes the kernels' signature (the other arguments' types do
+    # not vary); a kernel run once for it is compiled, parallel and serial forms alike.
+    compiled = (kernel, args[0].dtype)
+    if compiled in _compiled:
         run()
         return
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", NumbaIRAssumptionWarning)
         run()
+    if kernel.signatures and (serial is None or serial.signatures):
+        _compiled.add(compiled)
+
+
+_compiled: set = set()
 
 
 def _padded(kind: int, params: tuple) -> tuple:
