@@ -19,7 +19,7 @@ from ._devices import (
     stream,
 )
 from ._dtypes import bfloat16
-from ._keys import key, seed, state
+from ._keys import fold_in, key, seed, state
 from .samplers import (
     bernoulli,
     bits,
@@ -48,6 +48,7 @@ __all__ = [
     "cpu",
     "default_device",
     "default_stream",
+    "fold_in",
     "gpu",
     "gumbel",
     "key",

@@ -55,6 +55,50 @@ def key(seed: int) -> np.ndarray:
     return np.array([s >> 32, s & 0xFFFFFFFF], dtype=np.uint32)
 
 
+def fold_in(key: object, data: int) -> object:
+    """Fold an integer into a key: a new key that depends on both.
+
+    As JAX's legacy ``fold_in``, the new key is the hash of ``key`` at counter
+    ``(data >> 32, data & 0xFFFFFFFF)`` (docs/algorithms.md §2.2)::
+
+        fold_in(k, d) = T(k, (⌊d / 2^32⌋, d mod 2^32))
+
+    so ``fold_in(k, i)`` for ``i = 0, 1, 2, …`` gives distinct, independent
+    keys without a split: one per step, worker or layer. ``key`` itself is
+    not consumed (keep folding other data into it), and for ``data < 2**32``
+    the result equals ``jax.random.fold_in`` on a legacy (threefry) key.
+
+    Args:
+        key: uint32 key of shape (2,), or a batch of keys of shape (..., 2)
+            (each folded with ``data``). A CuPy key gives a CuPy result.
+        data: Integer in ``[0, 2**64)``.
+
+    Returns:
+        uint32 array of ``key``'s shape.
+
+    Raises:
+        TypeError: ``data`` is not an int in ``[0, 2**64)``.
+        ValueError: ``key`` has the wrong dtype or shape.
+    """
+    from ._backend import on_device
+    from ._threefry import hash_keys
+
+    fn = "fold_in"
+    d = as_index(data)
+    if d is None or isinstance(data, (bool, np.bool_)):
+        raise TypeError(f"[{fn}] data must be an int in [0, 2**64), not {type(data).__name__}.")
+    if not 0 <= d <= _U64_MAX:
+        raise TypeError(f"[{fn}] data must be in [0, 2**64), got {d}.")
+    k = check_key(key, fn, batch=True)
+    out = hash_keys(k.reshape(-1, 2), d >> 32, d & 0xFFFFFFFF).reshape(k.shape)
+    if on_device(key):
+        import cupy
+
+        with cupy.cuda.Device(key.device.id):
+            return cupy.asarray(out)
+    return out
+
+
 def split2(k: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """``split(k, 2)``: the 4-word stream of ``k`` in MLX's layout, as two subkeys.
 

@@ -82,3 +82,16 @@ def hash_pairs(k0, k1, j0, n, off, first, second):
         x0, x1 = threefry2x32(k0, k1, c0, _U32(c0 + _U32(off)))
         first[t] = x0
         second[t] = x1
+
+
+@njit(cache=True)
+def hash_keys(keys, c0, c1):
+    """Hash one counter ``(c0, c1)`` under each key of ``keys`` (uint32, shape (n, 2)).
+
+    Returns:
+        uint32 array of shape (n, 2): row ``i`` is ``T(keys[i], (c0, c1))``.
+    """
+    out = np.empty(keys.shape, np.uint32)
+    for i in range(keys.shape[0]):
+        out[i, 0], out[i, 1] = threefry2x32(keys[i, 0], keys[i, 1], c0, c1)
+    return out
