@@ -132,7 +132,22 @@ def special_rows() -> list[tuple[str, Callable[[], object], dict[str, Callable[[
     return [
         ("permutation(2^22)", lambda: kr.permutation(perm_n, key=k), peers_perm),
         ("categorical(2^14 x 1000)", lambda: kr.categorical(logits, key=k), peers_cat),
+        ("bits 2^33 words by blocks", lambda: words_by_blocks((2**17, 2**16), k),
+         {"2 x 2^32 words": lambda: [words_by_blocks((2**16, 2**16), k) for _ in range(2)]}),
     ]
+
+
+def words_by_blocks(shape: tuple[int, ...], k: object, block: int = 1 << 26) -> None:
+    """Every word of a draw of ``shape``, by ``block``-word ranges (as ``keyrand sample`` does).
+
+    Past 2^32 words the stream continues by JAX's rule (docs/algorithms.md §3.3): a
+    2^33-word draw should run at the speed of two 2^32-word ones.
+    """
+    from keyrand.samplers import sample_range
+
+    total = int(np.prod(shape))
+    for start in range(0, total, block):
+        sample_range("bits", shape, k, start, min(start + block, total))
 
 
 #: Timed in a fresh interpreter: ``import keyrand``, then that plus a first small draw.

@@ -21,6 +21,7 @@ from hypothesis import strategies as st  # noqa: E402
 
 import keyrand as kr  # noqa: E402
 import keyrand.dask as krd  # noqa: E402
+from keyrand import samplers  # noqa: E402
 
 BF16, F16, F32, F64 = kr.bfloat16, np.dtype(np.float16), np.dtype(np.float32), np.dtype(np.float64)
 C64 = np.dtype(np.complex64)
@@ -338,17 +339,17 @@ def test_graph_of_2_to_32_elements_is_small():
     assert len(pickle.dumps(dict(y.__dask_graph__()))) < 5_000_000
 
 
-def test_more_than_2_to_32_words_is_refused():
+def test_more_than_2_to_32_words_builds_blocks_of_its_own():
+    """Past 2**32 words per key the stream continues (§3.3): graphs build, blocks compute."""
     k = kr.key(0)
-    with pytest.raises(ValueError, match=r"\[normal\] shape: the draw needs 4294967297 32-bit"):
-        krd.normal((641, 6700417), key=k, chunks=2**20)  # 2**32 + 1 elements
-    # complex64 takes two words an element; uint8 a quarter of one.
-    assert krd.normal((2**16, 2**15), dtype=C64, key=k, chunks=2**20).size == 2**31
-    with pytest.raises(ValueError, match="needs 4295098368 32-bit"):
-        krd.normal((2**16, 2**15 + 1), dtype=C64, key=k, chunks=2**20)
-    assert krd.bits((2**17, 2**17), width=1, key=k, chunks=(2**10, -1)).npartitions == 128
-    with pytest.raises(ValueError, match="needs 4295000064 32-bit"):
-        krd.bits((2**17, 2**17 + 1), width=1, key=k)
+    shape = (641, 6700417)  # 2**32 + 1 elements
+    x = krd.normal(shape, key=k, chunks=(64, 2**20))
+    want = samplers.sample_range("normal", shape, k, 639 * shape[1], 641 * shape[1])
+    np.testing.assert_array_equal(x[-2:, -3:].compute(), want.reshape(2, -1)[:, -3:])
+    assert krd.normal((2**16, 2**15 + 1), dtype=C64, key=k, chunks=2**20).size == 2**31 + 2**16
+    assert krd.bits((2**17, 2**17 + 1), width=1, key=k, chunks=(2**10, -1)).npartitions == 128
+    with pytest.raises(ValueError, match=r"\[categorical\] shape: .* at most 2\*\*32"):
+        krd.categorical(np.zeros(3, np.float32), shape=shape, key=k, chunks=2**20)
 
 
 # ----------------------------------------------------------------------------- bad input

@@ -278,7 +278,7 @@ PARITY = [
     ("key float", lambda: kr.key(0.5), lambda: mx.random.key(0.5), "key", "seed"),
     ("split num float", lambda: kr.split(K, 2.0), lambda: mx.random.split(_mk(), 2.0),
      "split", "num"),
-    ("split num > int32", lambda: kr.split(K, 2**31), lambda: mx.random.split(_mk(), 2**31),
+    ("split num > 2**60", lambda: kr.split(K, 2**61), lambda: mx.random.split(_mk(), 2**61),
      "split", "num"),
     ("split key None", lambda: kr.split(None), lambda: mx.random.split(None), "split", "key"),
     ("split key list", lambda: kr.split([0, 1]), lambda: mx.random.split([0, 1]),
@@ -315,8 +315,8 @@ PARITY = [
      "seed", "seed"),
     ("split num 1-d array", lambda: kr.split(K, np.array([3])),
      lambda: mx.random.split(_mk(), np.array([3])), "split", "num"),
-    ("split num uint64 > int32", lambda: kr.split(K, np.uint64(2**40)),
-     lambda: mx.random.split(_mk(), np.uint64(2**40)), "split", "num"),
+    ("split num uint64 > 2**60", lambda: kr.split(K, np.uint64(2**61)),
+     lambda: mx.random.split(_mk(), np.uint64(2**61)), "split", "num"),
     ("categorical axis 0-d float array", lambda: kr.categorical(_z(3), axis=np.array(0.0)),
      lambda: mx.random.categorical(_mz(3), axis=np.array(0.0)), "categorical", "axis"),
 ]
@@ -390,14 +390,18 @@ def test_laplace_accepts_what_mlx_converts_to_float(loc):
 # ---------------------------------------------------------------------------- counter range
 
 HUGE = [(2**30, 8), (2**31 - 1, 3), (65536, 65537), (2**31 - 1, 2**31 - 1), (3, 2**30, 2)]
+#: Past the 2**61 words one key covers (elementwise samplers continue past 2**32 words).
+BEYOND = [(2**31 - 1, 2**31 - 1), (2**21, 2**20, 2**21), (2**30, 2**30, 4)]
+#: The samplers that keep MLX's 2**32-word limit.
+MLX_LIMITED = ("categorical", "multivariate_normal")
 
 
 def _huge_calls(shape):
     z3 = np.zeros(3, F32)
     return {
         "bits": lambda: kr.bits(shape, key=K),
-        "bits width 1": lambda: kr.bits((2**31 - 1, 2**31 - 1), width=1, key=K),
-        "bits width 2": lambda: kr.bits((2**31 - 1, 2**31 - 1), width=2, key=K),
+        "bits width 1": lambda: kr.bits(shape + (4,), width=1, key=K),
+        "bits width 2": lambda: kr.bits(shape + (2,), width=2, key=K),
         "uniform": lambda: kr.uniform(shape=shape, key=K),
         "uniform array bounds": lambda: kr.uniform(np.zeros(1, F32), 1.0, shape, key=K),
         "uniform float16": lambda: kr.uniform(shape=shape, dtype=np.float16, key=K),
@@ -427,14 +431,12 @@ def _huge_calls(shape):
     }
 
 
-@pytest.mark.parametrize("shape", HUGE, ids=str)
-@pytest.mark.parametrize("name", list(_huge_calls((1, 1))))
-def test_counter_range_refused_before_allocating(name, shape):
-    """More than 2**32 words per key: ValueError at once, before any large allocation (§3.3)."""
-    call = _huge_calls(shape)[name]
+def _refused_before_allocating(call, match):
+    with pytest.raises(ValueError, match=match):
+        call()  # once untraced: what a first call sets up (kernels, caches) is not the draw's
     tracemalloc.start()
     try:
-        with pytest.raises(ValueError, match="2\\*\\*32"):
+        with pytest.raises(ValueError, match=match):
             call()
         peak = tracemalloc.get_traced_memory()[1]
     finally:
@@ -442,11 +444,26 @@ def test_counter_range_refused_before_allocating(name, shape):
     assert peak < 16 * 2**20, f"{peak} bytes allocated before refusing"
 
 
+@pytest.mark.parametrize("shape", BEYOND, ids=str)
+@pytest.mark.parametrize("name", [n for n in _huge_calls((1, 1))
+                                  if not n.startswith(MLX_LIMITED)])
+def test_stream_range_refused_before_allocating(name, shape):
+    """More than 2**61 words per key: ValueError at once, before any large allocation (§3.3)."""
+    _refused_before_allocating(_huge_calls(shape)[name], "2\\*\\*61")
+
+
+@pytest.mark.parametrize("shape", HUGE, ids=str)
+@pytest.mark.parametrize("name", [n for n in _huge_calls((1, 1)) if n.startswith(MLX_LIMITED)])
+def test_mlx_counter_range_kept_by_categorical_and_mvn(name, shape):
+    """categorical and multivariate_normal keep MLX's 2**32 words (§3.3)."""
+    _refused_before_allocating(_huge_calls(shape)[name], "2\\*\\*32")
+
+
 def test_counter_range_global_key_used():
     """Exactly one global key is used up by the refused call, as by any sampler call."""
     kr.seed(5)
     with pytest.raises(ValueError):
-        kr.uniform(shape=(2**30, 8))
+        kr.uniform(shape=(2**31 - 1, 2**31 - 1))
     after_error = kr.state()
     kr.seed(5)
     kr.uniform(shape=(1,))
@@ -485,7 +502,7 @@ def bad_shapes(min_words_factor: int = 1):
     element = st.one_of(st.floats(allow_nan=True), st.text(max_size=2), st.none(),
                         st.just(np.bool_(True)), st.just([2]), st.just(2.0), NEG_OR_HUGE,
                         st.just(np.float32(3)))
-    huge = st.lists(st.integers(2**17, 2**31 - 1), min_size=2, max_size=3).map(tuple)
+    huge = st.lists(st.integers(2**21, 2**31 - 1), min_size=3, max_size=3).map(tuple)  # > 2**61
     return st.one_of(
         JUNK.filter(lambda v: not isinstance(v, (list, tuple)) or v == [[1, [2]]]
                     or v == (1, "a") or v == [None] or v == ({},)),

@@ -464,3 +464,36 @@ def test_bad_inputs_on_gpu():
         kr.uniform(shape=(2,), key=kr.key(0), stream="gpu")
     with pytest.raises(ValueError, match="2\\*\\*32"):
         kr.bits((1 << 17, 1 << 16), key=kr.key(0), stream=GPU)
+
+
+# ---------------------------------------------------------------- streams past 2^32 words (§3.3)
+
+_B = 2**32 - 1
+
+
+@pytest.mark.parametrize("name, params", [("bits", {}), ("uniform", {}), ("normal", {}),
+                                          ("randint", {"low": -3, "high": 99})])
+@pytest.mark.parametrize("shape", [(641, 6700417), (3, 3, 67, 683, 20857)], ids=str)
+def test_long_stream_ranges_equal_cpu(name, params, shape):
+    """Ranges across the block edges of a stream past 2^32 words: GPU == CPU."""
+    from keyrand.samplers import sample_range
+
+    k = kr.key(21)
+    total = int(np.prod(shape))
+    for lo in (0, _B - 5, 2**31 - 2, min(2 * _B - 3, total - 9), total - 9):
+        hi = min(lo + 9, total)
+        with kr.stream(GPU):
+            got = sample_range(name, shape, k, lo, hi, **params)
+        want = sample_range(name, shape, k, lo, hi, **params)
+        assert_same_bits(cp.asnumpy(got), want)
+
+
+def test_long_stream_dask_block_on_gpu_equals_cpu():
+    krd = pytest.importorskip("keyrand.dask")
+    k = kr.key(22)
+    shape = (2**17, 2**17)
+    row = _B // 2**17
+    with kr.stream(GPU):
+        got = krd.uniform(shape=shape, key=k, chunks=(64, 2**14))[row - 1:row + 1].compute()
+    want = krd.uniform(shape=shape, key=k, chunks=(2**9, 2**17))[row - 1:row + 1].compute()
+    assert_same_bits(cp.asnumpy(got), want)

@@ -221,3 +221,94 @@ def test_threads_then_exit_returns_zero():
     for i in range(8):
         assert got[i] == _thread_work(i), f"thread {i} drew other values than a single thread"
     assert "terminate" not in proc.stderr
+
+
+# ----------------------------------------------------------------------------- fold_in and JAX
+
+JAX_DATA = json.loads((REPO / "tests" / "data" / "jax_threefry.json").read_text())
+
+
+@pytest.mark.parametrize("case", JAX_DATA["fold_in"], ids=lambda c: f"{c['seed']}-{c['data']}")
+def test_fold_in_equals_recorded_jax(case):
+    assert kr.fold_in(kr.key(case["seed"]), case["data"]).tolist() == case["key"]
+
+
+@pytest.mark.parametrize("case", JAX_DATA["split"], ids=lambda c: f"{c['seed']}-{c['num']}")
+def test_split_equals_recorded_jax(case):
+    assert kr.split(kr.key(case["seed"]), case["num"]).tolist() == case["keys"]
+
+
+def test_fold_in_past_32_bits_is_the_hash_at_the_counter_pair():
+    """data ≥ 2^32 (JAX takes only 32 bits): the high word is the first counter (§2.1)."""
+    from keyrand._threefry import threefry2x32
+
+    k = kr.key(99)
+    d = (0xDEADBEEF << 32) | 12345
+    assert kr.fold_in(k, d).tolist() == [int(w) for w in threefry2x32(k[0], k[1], 0xDEADBEEF,
+                                                                      12345)]
+    assert kr.fold_in(k, 12345).tolist() == [int(w) for w in threefry2x32(k[0], k[1], 0, 12345)]
+
+
+@settings(deadline=None, max_examples=20)
+@given(seeds=st.lists(SEEDS, min_size=1, max_size=6), data=st.integers(0, 2**64 - 1))
+def test_fold_in_batches_fold_each_key(seeds, data):
+    keys = np.stack([kr.key(s) for s in seeds]).reshape(len(seeds), 1, 2)
+    got = kr.fold_in(keys, data)
+    assert got.shape == keys.shape and got.dtype == np.uint32
+    for i, s in enumerate(seeds):
+        np.testing.assert_array_equal(got[i, 0], kr.fold_in(kr.key(s), data))
+
+
+def test_fold_in_does_not_touch_the_key_or_the_sequence():
+    kr.seed(3)
+    k = kr.key(5)
+    before, state = k.copy(), kr.state()
+    kr.fold_in(k, 1)
+    np.testing.assert_array_equal(k, before)
+    np.testing.assert_array_equal(kr.state(), state)
+
+
+@pytest.mark.parametrize("data, exc", [(-1, TypeError), (2**64, TypeError), (1.0, TypeError),
+                                       ("3", TypeError), (True, TypeError), (None, TypeError)])
+def test_fold_in_bad_data(data, exc):
+    with pytest.raises(exc, match=r"\[fold_in\] data"):
+        kr.fold_in(kr.key(0), data)
+
+
+@pytest.mark.parametrize("key, match", [(np.zeros(2, np.int32), "dtype uint32"),
+                                        (np.zeros(3, np.uint32), "shape"),
+                                        ([0, 1], "key must be"), (None, "key must be")])
+def test_fold_in_bad_key(key, match):
+    with pytest.raises((TypeError, ValueError), match=rf"\[fold_in\] key.*{match}|{match}"):
+        kr.fold_in(key, 0)
+
+
+@pytest.fixture(scope="module")
+def legacy_jax():
+    jax = pytest.importorskip("jax", reason="jax is not installed (recorded answers cover it)")
+    jax.config.update("jax_platforms", "cpu")
+    jax.config.update("jax_threefry_partitionable", False)
+    return jax
+
+
+@settings(deadline=None, max_examples=30)
+@given(seed=SEEDS, data=st.integers(0, 2**32 - 1))
+def test_fold_in_equals_jax(legacy_jax, seed, data):
+    jk = legacy_jax.random.wrap_key_data(kr.key(seed), impl="threefry2x32")
+    want = np.asarray(legacy_jax.random.key_data(legacy_jax.random.fold_in(jk, data)))
+    np.testing.assert_array_equal(kr.fold_in(kr.key(seed), data), want)
+
+
+@settings(deadline=None, max_examples=20)
+@given(seed=st.integers(0, 2**31 - 1))
+def test_keys_round_trip_with_jax(legacy_jax, seed):
+    """A keyrand key is a legacy PRNGKey, and a typed key's data, word for word."""
+    k = kr.key(seed)
+    np.testing.assert_array_equal(np.asarray(legacy_jax.random.PRNGKey(seed)), k)
+    jk = legacy_jax.random.wrap_key_data(k, impl="threefry2x32")
+    back = np.asarray(legacy_jax.random.key_data(jk))
+    assert back.dtype == np.uint32
+    np.testing.assert_array_equal(back, k)
+    np.testing.assert_array_equal(kr.split(back, 3),
+                                  np.asarray(legacy_jax.random.key_data(
+                                      legacy_jax.random.split(jk, 3))))

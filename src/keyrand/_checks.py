@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from ._codes import MAX_WORDS
+from ._codes import MAX_STREAM_WORDS, MAX_WORDS
 
 _INT32_MAX = 2**31 - 1
 _INT64_MAX = 2**63 - 1
@@ -125,16 +125,33 @@ def check_fits(shape: tuple[int, ...], dtype: np.dtype, fn: str) -> None:
 
 
 def check_words(num_words: int, fn: str) -> None:
-    """Refuse draws that would wrap MLX's 32-bit counters (more than 2^32 words per key).
+    """Refuse draws past MLX's 32-bit counters in samplers that keep MLX's limit.
+
+    ``categorical`` and ``multivariate_normal`` need all their words at once
+    (a row's classes, a sample's dimensions), so they keep MLX's 2^32 words.
 
     Raises:
         ValueError: ``num_words`` exceeds 2^32.
     """
     if num_words > MAX_WORDS:
         raise ValueError(
+            f"[{fn}] shape: the draw needs {num_words} 32-bit words, but {fn} covers at most "
+            f"2**32 words per key (MLX's counter layout; MLX would silently wrap its counters "
+            f"and repeat numbers). Split the key and draw in parts.")
+
+
+def check_stream_words(num_words: int, fn: str) -> None:
+    """Refuse draws longer than the 2^61 words keyrand defines for one key.
+
+    Past 2^32 words the stream continues by JAX's rule (docs/algorithms.md §3.3).
+
+    Raises:
+        ValueError: ``num_words`` exceeds 2^61.
+    """
+    if num_words > MAX_STREAM_WORDS:
+        raise ValueError(
             f"[{fn}] shape: the draw needs {num_words} 32-bit words, but one key covers at most "
-            f"2**32 words in MLX's counter layout (MLX would silently wrap its counters and "
-            f"repeat numbers). Split the key and draw in parts.")
+            f"2**61 words. Split the key and draw in parts.")
 
 
 #: The arguments whose shapes each sampler broadcasts, named in its broadcasting errors

@@ -17,6 +17,8 @@ import numpy as np
 
 #: Largest number of 32-bit words one key can produce before MLX's counters wrap (§3.3).
 MAX_WORDS = 1 << 32
+#: Largest stream keyrand draws from one key (past MLX's limit, JAX's rule, §3.3).
+MAX_STREAM_WORDS = 1 << 61
 
 
 def words_needed(num_elements: int, width: int) -> int:

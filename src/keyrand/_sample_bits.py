@@ -12,13 +12,15 @@ from collections.abc import Sequence
 import numpy as np
 
 from . import _codes
-from ._checks import check_fits, check_int, check_nonnegative, check_shape
+from ._checks import as_index, check_fits, check_int, check_nonnegative, check_shape
 from ._dtypes import to_numpy
 from ._registry import Start, kernel, sampler
 from ._spec import Block, DrawSpec, Param
 
 ShapeLike = Sequence[int]
 _WORDS = kernel(_codes.BITS, np.uint32)
+#: The most subkeys ``split`` gives (2^61 words, the longest stream of one key).
+_MAX_SUBKEYS = _codes.MAX_STREAM_WORDS // 2
 _DASK_HINT = ("a permutation is a global sort. Use dask.array.take(x, keyrand.permutation("
               "x.shape[axis], key=k), axis=axis): the indices are only n uint32 values.")
 
@@ -70,17 +72,25 @@ def split(key: object, num: int = 2, stream: object = None) -> DrawSpec:
 
     Args:
         key: uint32 key of shape (2,).
-        num: Number of subkeys (≥ 0).
+        num: Number of subkeys, 0 to 2^60 (MLX: up to 2^31 − 1). Past 2^31
+            subkeys the words follow JAX's rule for long streams (§3.3).
         stream: Stream or device to run on.
 
     Returns:
         uint32 array of shape ``(num, 2)``.
 
     Raises:
-        TypeError: ``num`` is not an int.
+        TypeError: ``num`` is not an int, or is more than 2^60.
         ValueError: ``num`` is negative or ``key`` is malformed.
     """
-    num = check_int(num, "split", "num")
+    big = as_index(num)
+    if big is not None and big >= 2**31:
+        # Past MLX's int32: a long stream by JAX's rule (§3.3), up to 2^61 words.
+        if big > _MAX_SUBKEYS:
+            raise TypeError(f"[split] num: {big} is more than the 2**60 subkeys one key gives.")
+        num = big
+    else:
+        num = check_int(num, "split", "num")
     if key is None:
         raise TypeError("[split] key must be a uint32 array of shape (2,), not None.")
     call = Start("split", key, stream)

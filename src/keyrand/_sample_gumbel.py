@@ -15,7 +15,14 @@ from collections.abc import Sequence
 import numpy as np
 
 from . import _backend, _codes
-from ._checks import broadcast_shapes, check_fits, check_int, check_nonnegative, check_shape
+from ._checks import (
+    broadcast_shapes,
+    check_fits,
+    check_int,
+    check_nonnegative,
+    check_shape,
+    check_words,
+)
 from ._dtypes import as_dtype, cast, float32, float64, promote, rounding_code
 from ._registry import (
     Start,
@@ -189,6 +196,7 @@ def categorical(logits: object, axis: int = -1, shape: ShapeLike | None = None,
     check_fits(samples, np.dtype(np.uint32), fn)
     n = L.shape[a]
     if n > 0 and L.size == n and len(samples) > 0:
+        check_words(math.prod(samples), fn)
         return call.spec(samples, np.uint32, unit_kernel(float32), finish=_finish_icdf,
                          params={"logits": Param("logits", L, (None,) * L.ndim)})
     off = a + len(samples) - len(full) + 1
@@ -197,6 +205,7 @@ def categorical(logits: object, axis: int = -1, shape: ShapeLike | None = None,
     if math.prod(gshape) == 0:
         raise ValueError(f"[{fn}] logits: cannot sample from zero classes (argmax of a "
                          "zero-size array).")
+    check_words(math.prod(gshape), fn)
     lead = len(gshape) - len(full)
     axes = tuple(None if lead + i == off else lead + i - (lead + i > off)
                  for i in range(L.ndim))

@@ -24,9 +24,9 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from . import _backend
+from . import _backend, _stream
 from ._backend import Backend, Kernel, Runs
-from ._checks import check_words
+from ._checks import check_stream_words
 from ._codes import words_needed
 from ._devices import Stream
 
@@ -126,7 +126,7 @@ class DrawSpec:
     check_param: Callable[[str, Any], None] | None = None
 
     def __post_init__(self) -> None:
-        check_words(self.num_words, self.name)
+        check_stream_words(self.num_words, self.name)
 
     @property
     def size(self) -> int:
@@ -216,7 +216,7 @@ def _generate(spec: DrawSpec, backend: Backend, runs: Runs) -> Any:
     store = spec.dtype if narrow and backend.stores_narrow else kernel.dtype
     out = backend.empty(runs.size * spec.per_element, store)
     if out.size:
-        backend.fill(out, spec.key, kernel, runs.scaled(spec.per_element))
+        _stream.fill(backend, out, spec.key, kernel, runs.scaled(spec.per_element))
     if narrow and store != spec.dtype:
         out = backend.to_narrow(out, spec.dtype)
     return out
@@ -235,12 +235,12 @@ def _bytes(spec: DrawSpec, backend: Backend, runs: Runs) -> Any:
         return backend.empty(0, dtype)
     if runs.is_whole():
         words = backend.empty(total, np.uint32)
-        backend.fill(words, spec.key, spec.kernel, Runs.whole(total))
+        _stream.fill(backend, words, spec.key, spec.kernel, Runs.whole(total))
         return backend.xp.ascontiguousarray(words.view(np.uint8)[:runs.size * w]).view(dtype)
     span = min(-(-runs.run * w // 4) + 1, total)
     first = np.minimum(runs.starts * w // 4, total - span)
     words = backend.empty(first.size * span, np.uint32)
-    backend.fill(words, spec.key, spec.kernel, Runs(total, first, span))
+    _stream.fill(backend, words, spec.key, spec.kernel, Runs(total, first, span))
     raw = words.reshape(first.size, span).view(np.uint8)
     offset = runs.starts * w - 4 * first
     if first.size == 1:
