@@ -455,3 +455,31 @@ def test_installed_console_script(tmp_path):
                         "--out", str(tmp_path / "u")], capture_output=True, text=True,
                        timeout=300)
     assert r.returncode == 2 and "--block" in r.stderr
+
+
+@pytest.mark.parametrize("sampler,params,kwargs,dtype", DRAWS, ids=IDS)
+def test_files_past_the_mlx_counter_range(tmp_path, monkeypatch, sampler, params, kwargs,
+                                          dtype):
+    """A file of a stream past MLX's range is written in blocks that cut its key blocks (§3.3).
+
+    A real one is over 16 GiB, so the stream's limit is lowered to 64 words (blocks of 63):
+    the file must equal the in-memory draw under the same rule, and its last block the
+    short draw under the last subkey of ``split``.
+    """
+    from keyrand import _stream
+
+    monkeypatch.setattr(_stream, "MAX_WORDS", 64)
+    monkeypatch.setattr(_stream, "BLOCK_WORDS", 63)
+    shape = [3, 43]  # 129 elements: blocks of 63, 63 and 3 words (complex64: twice as many)
+    out = tmp_path / "x.npy"
+    assert main(cli_args(sampler, params, dtype, shape) + ["--out", str(out),
+                                                           "--block", "10"]) == 0
+    whole = in_memory(sampler, kwargs, dtype, shape).reshape(-1)
+    assert out.read_bytes() == npy_bytes(whole.reshape(shape))
+    if sampler != "bits" or "width" not in " ".join(params):
+        per = 2 if dtype == "complex64" else 1
+        words = per * whole.size
+        nblocks, rem = divmod(words, 63)
+        tail = getattr(kr, sampler)(shape=(rem // per,), key=kr.split(kr.key(11), nblocks + 1)[-1],
+                                    **kwargs, **({"dtype": dtype} if dtype else {}))
+        np.testing.assert_array_equal(whole[whole.size - rem // per:], tail)
