@@ -8,7 +8,8 @@ index):
   keyrand on the GPU (and on the CPU for the smallest), against
   ``jax.random.bits`` under ``jax_threefry_partitionable=False``; and the GPU's
   ``uniform`` of the same size against the CPU's. Needs JAX, CuPy and about
-  3·8·W bytes of GPU memory for the largest W.
+  about 12·W bytes of GPU memory for the largest W (JAX's legacy rule makes
+  every block at once): run with ``XLA_PYTHON_CLIENT_ALLOCATOR=platform``.
 * ``dask``: a ``keyrand.dask.uniform`` array of 2^34 float32 elements
   computed chunk by chunk on a ``distributed.LocalCluster``; every chunk's
   BLAKE2b digest is compared with the digest of the same flat indices drawn
@@ -23,6 +24,7 @@ Each check prints one line per case and exits non-zero on any mismatch.
 from __future__ import annotations
 
 import argparse
+import gc
 import hashlib
 import sys
 import time
@@ -69,10 +71,12 @@ def check_jax(seed: int) -> int:
     for total in SIZES:
         shape = as_shape(total)
         t0 = time.perf_counter()
-        ours = kr.bits(shape, key=k, stream=kr.gpu).get().reshape(-1)
-        pool.free_all_blocks()
+        # JAX first, on an empty GPU: its legacy rule materialises every block at once.
         theirs = np.asarray(jax.random.bits(jk, (total,), dtype=jax.numpy.uint32))
         jax.clear_caches()
+        gc.collect()
+        ours = kr.bits(shape, key=k, stream=kr.gpu).get().reshape(-1)
+        pool.free_all_blocks()
         n = _mismatches(ours, theirs)
         bad += n
         print(f"bits  W={total:>11} (gpu) vs jax.random.bits: {n} mismatches "
