@@ -423,7 +423,8 @@ def test_gpu_equals_cpu(dtype, low, high):
     assert_same_bits(cp.asnumpy(kr.integers(lows, highs, (3, 7, 4), key=k, stream=gpu)), want)
     spec = kr.integers.prepare(low, high, (4099,), dtype, key=k, stream=gpu)
     parts = [cp.asnumpy(execute_range(spec, s, min(4099, s + 1000))) for s in range(0, 4099, 1000)]
-    assert_same_bits(np.concatenate(parts), kr.integers(low, high, (4099,), dtype=dtype, key=k))
+    assert_same_bits(np.concatenate(parts), kr.integers(low, high, (4099,), dtype=dtype, key=k,
+                                                        stream=kr.cpu))
 
 
 def test_compare_helper_is_exact():

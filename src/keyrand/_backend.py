@@ -128,7 +128,8 @@ class Backend(Protocol):
 
         ``off`` is ``low mod 2^64`` and ``rm1`` the number of values minus one, both
         uint64 host arrays of one value or one per element; elements of 64-bit
-        ``dtype`` own two words each. Returns a flat array of ``dtype``.
+        ``dtype`` own two words each. Returns a flat array of ``dtype`` (which may
+        reuse the memory of ``words``).
         """
 
 
