@@ -134,6 +134,18 @@ def test_retries_chain_beyond_one_attempt():
     assert_same_bits(kr.integers(0, 2**31 + 1, (n,), dtype=np.uint32, key=k), want)
 
 
+def test_retry_keys_beyond_the_cached_ones(monkeypatch):
+    # The CPU caches the first retry keys R_a; attempts beyond them compute their own.
+    from keyrand import _lemire
+
+    monkeypatch.setattr(_lemire, "RETRY_KEYS", 2)
+    k = kr.key(6)
+    for dtype, r in ((np.uint32, 2**31 + 1), (np.uint64, 2**63 + 1)):
+        want, retries = reference(k, 0, r, (300,), dtype)
+        assert retries > 150
+        assert_same_bits(kr.integers(0, r, (300,), dtype=dtype, key=k), want)
+
+
 def test_array_bounds_broadcast_as_numpy():
     k = kr.key(3)
     low = np.array([[-5], [0], [2**40]], np.int64)

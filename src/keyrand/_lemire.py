@@ -26,6 +26,9 @@ from ._threefry import threefry2x32
 
 #: Elements per task of the parallel kernel.
 CHUNK = 1 << 14
+#: Retry keys ``R_a`` computed once per call (an attempt beyond them, probability below
+#: 2^-15 per element, computes its own).
+RETRY_KEYS = 16
 
 _U32 = np.uint32
 _U64 = np.uint64
@@ -76,10 +79,24 @@ def lemire64(x, rm1):
     return True, hi
 
 
+@njit(cache=True)
+def retry_keys(k0, k1, count):
+    """Row 0 the key, row ``a`` (``1 ≤ a < count``) ``R_a = T(key, (INTS_RETRY, a))``."""
+    keys = np.empty((count, 2), np.uint32)
+    keys[0, 0] = k0
+    keys[0, 1] = k1
+    for a in range(1, count):
+        keys[a, 0], keys[a, 1] = threefry2x32(k0, k1, _U32(INTS_RETRY), _U32(a))
+    return keys
+
+
 @njit(cache=True, inline="always")
-def retry_words(k0, k1, i, attempt):
-    """Element ``i``'s words at retry ``a``: ``T(T(key, (INTS, a)), (i >> 32, i mod 2^32))``."""
-    s0, s1 = threefry2x32(k0, k1, _U32(INTS_RETRY), _U32(attempt))
+def retry_words(keys, i, attempt):
+    """Element ``i``'s words at retry ``a``: ``T(R_a, (i >> 32, i mod 2^32))`` (R_a: ``keys``)."""
+    if attempt < keys.shape[0]:
+        s0, s1 = keys[attempt, 0], keys[attempt, 1]
+    else:
+        s0, s1 = threefry2x32(keys[0, 0], keys[0, 1], _U32(INTS_RETRY), _U32(attempt))
     return threefry2x32(s0, s1, _U32(i >> 32), _U32(i & 0xFFFFFFFF))
 
 
@@ -128,7 +145,7 @@ def _own_bounds(buf, off, rm1, lim, first, stop, wide):
 
 
 @njit(cache=True, inline="always")
-def _one_by_one(buf, off, rm1, lim, each, k0, k1, starts, run, first, stop, wide):
+def _one_by_one(buf, off, rm1, lim, each, keys, starts, run, first, stop, wide):
     # Slots first .. stop-1 one at a time, rejected elements drawing again until accepted;
     # slot k is element starts[k // run] + k % run of the draw.
     q = first // run
@@ -142,7 +159,7 @@ def _one_by_one(buf, off, rm1, lim, each, k0, k1, starts, run, first, stop, wide
             attempt = 1
             ok = False
             while not ok:
-                x0, x1 = retry_words(k0, k1, i, attempt)
+                x0, x1 = retry_words(keys, i, attempt)
                 if wide:
                     ok, v = lemire64((_U64(x0) << _SHIFT) | _U64(x1), rm1[j])
                 else:
@@ -160,26 +177,26 @@ def _kernels(wide: int):
     """(parallel, serial) kernels for one or two words per element (``wide`` a closure constant)."""
 
     @njit(cache=True)
-    def chunk(buf, off, rm1, lim, each, k0, k1, starts, run, first, stop):
+    def chunk(buf, off, rm1, lim, each, keys, starts, run, first, stop):
         if each:
             bad = _own_bounds(buf, off, rm1, lim, first, stop, wide)
         else:
             bad = _one_bound(buf, off[0], rm1[0] + _U64(1), lim[0], first, stop, wide)
         if bad:
-            _one_by_one(buf, off, rm1, lim, each, k0, k1, starts, run, first, stop, wide)
+            _one_by_one(buf, off, rm1, lim, each, keys, starts, run, first, stop, wide)
 
     @njit(cache=True, parallel=True)
-    def parallel(buf, off, rm1, lim, each, k0, k1, starts, run):
+    def parallel(buf, off, rm1, lim, each, keys, starts, run):
         n = buf.size
         for c in prange((n + CHUNK - 1) // CHUNK):
-            chunk(buf, off, rm1, lim, each, k0, k1, starts, run, c * CHUNK,
+            chunk(buf, off, rm1, lim, each, keys, starts, run, c * CHUNK,
                   min(n, (c + 1) * CHUNK))
 
     @njit(cache=True)
-    def serial(buf, off, rm1, lim, each, k0, k1, starts, run):
+    def serial(buf, off, rm1, lim, each, keys, starts, run):
         n = buf.size
         for c in range((n + CHUNK - 1) // CHUNK):
-            chunk(buf, off, rm1, lim, each, k0, k1, starts, run, c * CHUNK,
+            chunk(buf, off, rm1, lim, each, keys, starts, run, c * CHUNK,
                   min(n, (c + 1) * CHUNK))
 
     return parallel, serial
@@ -229,5 +246,6 @@ def bounded(words: np.ndarray, key: np.ndarray, starts: np.ndarray, run: int, of
         rm1 = np.ascontiguousarray(np.broadcast_to(rm1, (n,)))
     parallel, serial = _kernels(int(wide))
     _threads.launch(parallel, serial, buf, off, rm1, rejection_limit(rm1, wide), each,
-                    _U32(key[0]), _U32(key[1]), starts.astype(np.int64), int(run))
+                    retry_keys(_U32(key[0]), _U32(key[1]), RETRY_KEYS), starts.astype(np.int64),
+                    int(run))
     return buf
