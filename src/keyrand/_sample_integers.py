@@ -54,6 +54,10 @@ def integers(low: object, high: object = None, shape: ShapeLike | int | None = N
     for ``a = 1, 2, …`` (``x = x0``, or ``x0·2^32 + x1`` for ``B = 64``) until
     accepted. Every value in range therefore has probability exactly ``1/r``.
 
+    Float bounds are truncated toward zero as Python's ``int`` does; array
+    bounds are checked against each other where the values are finished (so a
+    ``keyrand.dask`` array with Dask bounds checks them when it is computed).
+
     Args:
         low: Lowest value (inclusive), an integer or array; with ``high`` None,
             the exclusive upper bound and ``low`` is 0.
@@ -74,10 +78,6 @@ def integers(low: object, high: object = None, shape: ShapeLike | int | None = N
             high`` with ``endpoint``), a NaN bound, a non-native byte order,
             bounds that do not broadcast to ``shape``, negative dimensions.
         OverflowError: an infinite bound.
-
-    Float bounds are truncated toward zero as Python's ``int`` does; array
-    bounds are checked against each other where the values are finished (so a
-    ``keyrand.dask`` array with Dask bounds checks them when it is computed).
     """
     dims = _shape(shape)
     d = _dtype(dtype)
