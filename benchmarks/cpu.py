@@ -84,6 +84,8 @@ def rows(n: int) -> list[tuple[str, Callable[[], object], dict[str, Callable[[],
         "randint": {"numpy-philox": lambda: philox.integers(0, 1000, n, dtype=np.int32)},
         "bernoulli": {"numpy-philox": lambda: philox.random(n, dtype=np.float32) < 0.3},
         "truncated_normal": {},
+        "integers": {"numpy-pcg64": lambda: pcg.integers(0, 1000, n)},
+        "integers full": {"numpy-pcg64": lambda: pcg.integers(-2**63, 2**63, n)},
     }
     if mx is not None:
         mk = mx.array(k)
@@ -114,6 +116,10 @@ def rows(n: int) -> list[tuple[str, Callable[[], object], dict[str, Callable[[],
         ("bernoulli", lambda: kr.bernoulli(0.3, (n,), key=k), peers_others["bernoulli"]),
         ("truncated_normal", lambda: kr.truncated_normal(-1.0, 2.0, (n,), key=k),
          peers_others["truncated_normal"]),
+        ("integers int64 [0, 1000)", lambda: kr.integers(0, 1000, (n,), key=k),
+         peers_others["integers"]),
+        ("integers int64 full", lambda: kr.integers(-2**63, 2**63, (n,), key=k),
+         peers_others["integers full"]),
     ]
     return out
 
@@ -193,6 +199,7 @@ MEMORY_CASES = {
     "bernoulli": "kr.bernoulli(0.3, (n,), key=k)",
     "randint int32": "kr.randint(0, 1000, (n,), key=k)",
     "randint int8": "kr.randint(0, 100, (n,), dtype=np.int8, key=k)",
+    "integers int64": "kr.integers(0, 1000, (n,), key=k)",
     "bits": "kr.bits((n,), key=k)",
     "permutation": "kr.permutation(n, key=k)",
     "categorical 1-D": "kr.categorical(np.linspace(-2, 2, 1000, dtype=np.float32), "

@@ -23,7 +23,7 @@ from keyrand._spec import Block, DrawSpec, Param, execute, execute_range
 def test_one_registry_feeds_every_list():
     assert set(SAMPLERS) == {"bits", "split", "permutation", "uniform", "randint", "bernoulli",
                              "normal", "truncated_normal", "multivariate_normal", "gumbel",
-                             "laplace", "categorical"}
+                             "laplace", "categorical", "integers"}
     assert set(SAMPLERS) <= set(kr.__all__)
     for name in SAMPLERS:
         assert getattr(kr, name) is getattr(samplers, name)

@@ -122,6 +122,16 @@ class Backend(Protocol):
     def argsort(self, words: Array) -> Array:
         """Stable ascending argsort of uint32 ``words`` as uint32 indices."""
 
+    def bounded(self, words: Array, key: Array, runs: Runs, off: np.ndarray, rm1: np.ndarray,
+                dtype: np.dtype) -> Array:
+        """``integers``' values of the elements ``runs`` from their flat uint32 ``words`` (§6.12).
+
+        ``off`` is ``low mod 2^64`` and ``rm1`` the number of values minus one, both
+        uint64 host arrays of one value or one per element; elements of 64-bit
+        ``dtype`` own two words each. Returns a flat array of ``dtype`` (which may
+        reuse the memory of ``words``).
+        """
+
 
 class Host(Protocol):
     """MLX's float32 functions on host arrays: the arithmetic of parameters."""

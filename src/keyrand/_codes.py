@@ -239,3 +239,6 @@ UNIFORM_CLAMP = {Rounding.F32: ONE_MINUS_ULP, Rounding.F16: 0.99951171875,
                  Rounding.BF16: 0.99609375}
 #: Number of float64 parameters every transform receives (unused ones are 0).
 NUM_PARAMS = 6
+#: First counter word of ``integers``' retries, "ints" in ASCII: attempt ``a`` of
+#: element ``i`` hashes ``(i >> 32, i mod 2^32)`` under ``threefry(key, (INTS_RETRY, a))`` (§6.12).
+INTS_RETRY = 0x696E7473

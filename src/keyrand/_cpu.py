@@ -27,6 +27,7 @@ from . import (
 )
 from ._codes import INT_CODES, NUM_PARAMS, IntType, params_of, uint32_vector_head
 from ._dtypes import arith, bfloat16, cast, float16, to_narrow, to_numpy
+from ._lemire import bounded
 from ._mathf32 import erf_array, erfinv_array, exp_array
 from ._threefry import hash_pairs, layout, threefry2x32
 from ._transforms import apply_block, store_bits, to_int, to_int_array
@@ -357,6 +358,14 @@ class CpuBackend:
 
     def argsort(self, words: np.ndarray) -> np.ndarray:
         return argsort_stable(words)
+
+    def bounded(self, words: np.ndarray, key: np.ndarray, runs, off: np.ndarray,
+                rm1: np.ndarray, dtype: np.dtype) -> np.ndarray:
+        values = bounded(np.ascontiguousarray(words).reshape(-1), key, runs.starts, runs.run,
+                         off, rm1, dtype.itemsize == 8)
+        if dtype.itemsize < 4:
+            return values.astype(dtype)  # the low bits (0 or 1 for bool)
+        return values.view(dtype)
 
 
 class HostMath:

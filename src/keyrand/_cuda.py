@@ -91,6 +91,7 @@ def _constants() -> dict[str, str]:
     out |= {
         "KR_NUM_PARAMS": str(_codes.NUM_PARAMS),
         "KR_THREEFRY_PARITY": _u32(tf.PARITY),
+        "KR_INTS_RETRY": _u32(_codes.INTS_RETRY),
         "KR_F32_QUIET_BIT": _u32(c.F32_QUIET_BIT),
         "KR_F32_DEFAULT_NAN": _u32(c.F32_DEFAULT_NAN),
         "KR_ONE_MINUS_ULP": _f32(_codes.ONE_MINUS_ULP),

@@ -319,6 +319,29 @@ def convert_int(x, dtype: np.dtype, vector_head: int | None = None):
     return out
 
 
+def bounded(words, key, starts, run: int, off: np.ndarray, rm1: np.ndarray, dtype: np.dtype):
+    """``integers``' values of the elements ``starts[r] + t`` (``t < run``) from their words.
+
+    The GPU counterpart of :func:`keyrand._lemire.bounded` (docs/algorithms.md §6.12):
+    ``words`` holds one uint32 word per element, two for 64-bit ``dtype``; ``off``
+    and ``rm1`` (uint64, one value or one per element) are ``low mod 2^64`` and the
+    number of values minus one. Returns a flat CuPy array of ``dtype``.
+    """
+    dtype = np.dtype(dtype)
+    n = int(np.asarray(starts).size) * int(run)
+    out = cupy.empty(n, dtype)
+    if n:
+        bits = out.view(np.dtype(f"uint{8 * dtype.itemsize}"))
+        f = _function(f"kr_integers<{_ctype(bits.dtype)}, {int(dtype.itemsize == 8)}>")
+        k0, k1, keyp = _key_args(key)
+        f((_grid(n),), (THREADS,),
+          (cupy.ascontiguousarray(words, dtype=np.uint32).reshape(-1), bits,
+           cupy.asarray(off, np.uint64), np.uint64(off.size > 1), cupy.asarray(rm1, np.uint64),
+           np.uint64(rm1.size > 1), k0, k1, keyp, cupy.asarray(starts, dtype=np.int64),
+           np.uint64(run), np.uint64(n)))
+    return out
+
+
 def empty(n: int, dtype: np.dtype):
     """A new flat CuPy array on the current device (stream-ordered allocation)."""
     return cupy.empty(n, dtype)
@@ -488,3 +511,6 @@ class GpuBackend:
 
     def argsort(self, words):
         return argsort_stable(words)
+
+    def bounded(self, words, key, runs, off: np.ndarray, rm1: np.ndarray, dtype: np.dtype):
+        return bounded(words, key, runs.starts, runs.run, off, rm1, dtype)

@@ -592,3 +592,68 @@ __global__ void kr_convert_int(const float *__restrict__ x, T *__restrict__ out,
         out[i] = (T)kr_to_int(i < head ? KR_INT_UINT32_VECTOR : code, x[i]);
     }
 }
+
+// ---------------------------------------------------------------- integers (docs/algorithms.md §6.12)
+// keyrand/_lemire.py transliterated: Lemire's test of one word (r <= 2^32 values) or of two
+// (64-bit dtypes, r <= 2^64), a rejected element retrying from its own counters
+// T(T(key, (KR_INTS_RETRY, a)), (i >> 32, i mod 2^32)) for a = 1, 2, ...
+__device__ __forceinline__ bool kr_lemire32(kr_u32 x, kr_u64 r, kr_u64 &v) {
+    const kr_u64 m = (kr_u64)x * r;
+    const kr_u64 low = m & 0xFFFFFFFFull;
+    if (low < r) {
+        const kr_u64 t = ((1ull << 32) - r) % r;
+        if (low < t) return false;
+    }
+    v = m >> 32;
+    return true;
+}
+__device__ __forceinline__ bool kr_lemire64(kr_u64 x, kr_u64 rm1, kr_u64 &v) {
+    if (rm1 == ~0ull) { v = x; return true; }  // r = 2^64: every x is a value
+    const kr_u64 r = rm1 + 1ull;
+    const kr_u64 low = x * r;
+    if (low < r) {
+        const kr_u64 t = (0ull - r) % r;
+        if (low < t) return false;
+    }
+    v = __umul64hi(x, r);
+    return true;
+}
+__device__ __forceinline__ void kr_retry_words(kr_u32 k0, kr_u32 k1, kr_u64 i, kr_u32 attempt,
+                                               kr_u32 &x0, kr_u32 &x1) {
+    kr_u32 s0, s1;
+    kr_threefry(k0, k1, KR_INTS_RETRY, attempt, s0, s1);
+    kr_threefry(s0, s1, (kr_u32)(i >> 32), (kr_u32)i, x0, x1);
+}
+// Element k of a block (element starts[k / run] + k % run of the draw): out[k] = off + its
+// offset in [0, rm1], modulo 2^bits of U (the dtype's unsigned twin). ``so``/``sr`` are 1 for
+// per-element bounds, 0 for one bound.
+template <typename U, int WIDE>
+__global__ void kr_integers(const kr_u32 *__restrict__ words, U *__restrict__ out,
+                            const kr_u64 *__restrict__ off, kr_u64 so,
+                            const kr_u64 *__restrict__ rm1, kr_u64 sr, kr_u32 k0, kr_u32 k1,
+                            const kr_u32 *__restrict__ keyp, const kr_i64 *__restrict__ starts,
+                            kr_u64 run, kr_u64 n) {
+    if (keyp != nullptr) { k0 = keyp[0]; k1 = keyp[1]; }
+    const kr_u64 stride = (kr_u64)gridDim.x * blockDim.x;
+    for (kr_u64 k = (kr_u64)blockIdx.x * blockDim.x + threadIdx.x; k < n; k += stride) {
+        const kr_u64 r = k / run;
+        const kr_u64 i = (kr_u64)starts[r] + (k - r * run);
+        const kr_u64 m1 = rm1[k * sr];
+        kr_u64 v = 0;
+        kr_u32 x0, x1;
+        if constexpr (WIDE) {
+            bool ok = kr_lemire64(((kr_u64)words[2 * k] << 32) | words[2 * k + 1], m1, v);
+            for (kr_u32 a = 1; !ok; ++a) {
+                kr_retry_words(k0, k1, i, a, x0, x1);
+                ok = kr_lemire64(((kr_u64)x0 << 32) | x1, m1, v);
+            }
+        } else {
+            bool ok = kr_lemire32(words[k], m1 + 1ull, v);
+            for (kr_u32 a = 1; !ok; ++a) {
+                kr_retry_words(k0, k1, i, a, x0, x1);
+                ok = kr_lemire32(x0, m1 + 1ull, v);
+            }
+        }
+        out[k] = (U)(off[k * so] + v);
+    }
+}

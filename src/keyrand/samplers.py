@@ -2,7 +2,7 @@
 
 Each sampler is defined once, as a prepare function in its family module
 (``_sample_bits``, ``_sample_uniform``, ``_sample_normal``,
-``_sample_gumbel``) registered in :mod:`keyrand._registry`; the functions
+``_sample_gumbel``, ``_sample_integers``) registered in :mod:`keyrand._registry`; the functions
 here are ``execute(prepare(...))``. Called without ``key=``, each consumes one
 key of the calling thread's global sequence (docs/algorithms.md §2.3).
 """
@@ -18,6 +18,7 @@ from ._keys import check_key
 from ._registry import SAMPLERS
 from ._sample_bits import bits, permutation, split
 from ._sample_gumbel import categorical, gumbel, laplace
+from ._sample_integers import integers
 from ._sample_normal import multivariate_normal, normal, truncated_normal
 from ._sample_uniform import bernoulli, randint, uniform
 from ._spec import execute, execute_range
@@ -27,6 +28,7 @@ __all__ = [
     "bits",
     "categorical",
     "gumbel",
+    "integers",
     "laplace",
     "multivariate_normal",
     "normal",
