@@ -90,7 +90,7 @@ ELEMENTWISE = {
     "truncated_normal": {"lower": -1.0, "upper": 2.0},
     "bernoulli": {"p": 0.3},
     "randint": {"low": -5, "high": 1000},
-    "integers": {"low": -5, "high": 1000, "dtype": np.int8},
+    "integers": {"low": -5, "high": 100, "dtype": np.int8},
 }
 
 
