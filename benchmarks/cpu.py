@@ -5,7 +5,9 @@ Usage: python benchmarks/cpu.py [--sizes 20 24] [--repeat 5]
 Each row times one operation at n elements (best of --repeat rounds, after a
 warm-up; a round calls every operation once) and prints how many times faster
 keyrand is than each peer (peer time / keyrand time; > 1 means keyrand is
-faster). It also times ``import keyrand`` and a first small draw in fresh
+faster). The ``Generator(bit_generator)`` row times ``Generator.random(n)``
+(float64) on ``keyrand.bit_generator`` against the same call on NumPy's
+Philox and PCG64. It also times ``import keyrand`` and a first small draw in fresh
 processes with a warm Numba cache, and the peak memory of 2^26-element draws of
 every sampler (as a multiple of the output's bytes, each in a fresh process).
 """
@@ -78,6 +80,12 @@ def rows(n: int) -> list[tuple[str, Callable[[], object], dict[str, Callable[[],
         "numpy-pcg64": lambda: pcg.standard_normal(n, dtype=np.float32),
     }
     peers_split: dict[str, Callable[[], object]] = {}
+    # NumPy's Generator on keyrand's stream vs on NumPy's own bit generators (float64).
+    on_keyrand = np.random.Generator(kr.bit_generator(k))
+    peers_bitgen = {
+        "numpy-philox": lambda: philox.random(n),
+        "numpy-pcg64": lambda: pcg.random(n),
+    }
     peers_others: dict[str, dict[str, Callable[[], object]]] = {
         "gumbel": {"numpy-philox": lambda: philox.gumbel(size=n)},
         "laplace": {"numpy-philox": lambda: philox.laplace(size=n)},
@@ -108,6 +116,7 @@ def rows(n: int) -> list[tuple[str, Callable[[], object], dict[str, Callable[[],
         ("normal", lambda: kr.normal((n,), key=k), peers_normal),
         (f"split(key, {n // 2})", lambda: kr.split(k, n // 2), peers_split),
         ("bits", lambda: kr.bits((n,), key=k), {}),
+        ("Generator(bit_generator)", lambda: on_keyrand.random(n), peers_bitgen),
         ("gumbel", lambda: kr.gumbel((n,), key=k), peers_others["gumbel"]),
         ("laplace", lambda: kr.laplace((n,), key=k), peers_others["laplace"]),
         ("randint", lambda: kr.randint(0, 1000, (n,), key=k), peers_others["randint"]),

@@ -67,7 +67,7 @@ class KeyrandBitGenerator(np.random.BitGenerator):
         s = self._words
         s[0:2] = fold_in(key, BITGEN_TAG)
         s[2], s[3] = block & 0xFFFFFFFF, block >> 32
-        s[4] = bs.WORDS
+        s[4] = s[5] = bs.WORDS
         if position:
             bs.fill(s)
             s[4] = position

@@ -4,15 +4,20 @@ The state is one uint32 array: a header of :data:`HEAD` words, then a buffer
 of :data:`WORDS` words holding one block of the stream::
 
     s[0], s[1]   the root key R = fold_in(key, BITGEN_TAG)
-    s[2], s[3]   low and high word of the number of the next block to fill
-    s[4]         position of the next word in the buffer (WORDS: buffer used up)
+    s[2], s[3]   low and high word of the number of the next block to start
+    s[4]         position of the next word in the buffer (WORDS: block used up)
+    s[5]         words of the buffer ready, from its start (WORDS: all)
+    s[6], s[7]   the current block's key fold_in(R, b)
     s[HEAD:]     the buffer
 
 Block ``b`` is ``bits((WORDS,), key=fold_in(R, b))``: with ``WORDS`` even, its
 counter pairs are ``(j, j + WORDS/2)`` for ``j < WORDS/2`` (§3.2), hashed by
-:func:`~keyrand._threefry.hash_pairs`. The three callbacks are Numba ``cfunc``
-functions with the signatures of NumPy's ``bitgen_t``; they hold no Python
-object, so NumPy calls them without the GIL.
+:func:`~keyrand._threefry.hash_pairs` into words ``j`` and ``j + WORDS/2``.
+Words are read in order, so the pairs are hashed :data:`CHUNK` at a time, just
+before the first half reaches them: the words about to be read are still in
+the CPU's cache. The callbacks are Numba ``cfunc`` functions with the
+signatures of NumPy's ``bitgen_t``; they hold no Python object, so NumPy calls
+them without the GIL.
 """
 
 from __future__ import annotations
@@ -27,8 +32,11 @@ from ._threefry import hash_pairs, threefry2x32
 WORDS = 1 << 16
 #: Header words before the buffer.
 HEAD = 8
+#: Counter pairs hashed at a time.
+CHUNK = 1 << 12
 _HALF = WORDS // 2
 _POS = 4
+_READY = 5
 _U32 = np.uint32
 _U64 = np.uint64
 
@@ -39,49 +47,66 @@ def new_state() -> np.ndarray:
 
 
 @njit(cache=True)
-def fill(s):
-    """Hash the next block into the buffer of state ``s`` and count it.
-
-    The block's key is ``fold_in(R, b) = T(R, (b >> 32, b mod 2^32))`` (§3.6).
-    """
+def _start_block(s):
+    """Make the next block current: its key ``fold_in(R, b) = T(R, (b >> 32, b mod 2^32))``."""
     lo = s[2]
     hi = s[3]
-    k0, k1 = threefry2x32(s[0], s[1], hi, lo)
-    hash_pairs(k0, k1, 0, _HALF, _HALF, s[HEAD:HEAD + _HALF], s[HEAD + _HALF:])
+    s[6], s[7] = threefry2x32(s[0], s[1], hi, lo)
     lo = _U32(lo + _U32(1))
     s[2] = lo
     if lo == 0:
         s[3] = _U32(hi + _U32(1))
     s[_POS] = 0
+    s[_READY] = 0
+
+
+@njit(cache=True)
+def _hash_chunk(s):
+    """Hash the next CHUNK counter pairs of the current block into both halves."""
+    a = s[_READY]
+    hash_pairs(s[6], s[7], a, CHUNK, _HALF, s[HEAD + a:HEAD + a + CHUNK],
+               s[HEAD + _HALF + a:HEAD + _HALF + a + CHUNK])
+    a += CHUNK
+    s[_READY] = a if a < _HALF else WORDS
+
+
+@njit(cache=True)
+def fill(s):
+    """Start the next block and hash all of it (used when a state is set)."""
+    _start_block(s)
+    while s[_READY] < WORDS:
+        _hash_chunk(s)
+
+
+@njit(cache=True)
+def _take(s):
+    """The next word, hashing (and starting a block) first if it is not ready."""
+    pos = s[_POS]
+    if pos >= s[_READY]:
+        if pos >= WORDS:
+            _start_block(s)
+            pos = 0
+        _hash_chunk(s)
+    s[_POS] = pos + 1
+    return s[HEAD + pos]
 
 
 @njit(cache=True)
 def _refill_word(state):
-    """The first word of the next block (the buffer is used up)."""
-    s = carray(state, (HEAD + WORDS,))
-    fill(s)
-    s[_POS] = 1
-    return s[HEAD]
+    return _take(carray(state, (HEAD + WORDS,)))
 
 
 @njit(cache=True)
 def _refill_pair(state):
-    """The next two words when they do not both lie in the buffer, as ``w0 | (w1 << 32)``."""
     s = carray(state, (HEAD + WORDS,))
-    if s[_POS] == WORDS - 1:
-        w0 = s[HEAD + WORDS - 1]
-        fill(s)
-        s[_POS] = 1
-        return _U64(w0) | (_U64(s[HEAD]) << _U64(32))
-    fill(s)
-    s[_POS] = 2
-    return _U64(s[HEAD]) | (_U64(s[HEAD + 1]) << _U64(32))
+    w0 = _take(s)
+    return _U64(w0) | (_U64(_take(s)) << _U64(32))
 
 
 @njit(cache=True, inline="always")
 def _word(state):
     pos = state[_POS]
-    if pos < WORDS:
+    if pos < state[_READY]:
         state[_POS] = pos + 1
         return state[HEAD + pos]
     return _refill_word(state)
@@ -90,7 +115,7 @@ def _word(state):
 @njit(cache=True, inline="always")
 def _pair(state):
     pos = state[_POS]
-    if pos <= WORDS - 2:
+    if pos + 2 <= state[_READY]:
         state[_POS] = pos + 2
         return _U64(state[HEAD + pos]) | (_U64(state[HEAD + pos + 1]) << _U64(32))
     return _refill_pair(state)
