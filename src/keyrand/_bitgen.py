@@ -171,8 +171,9 @@ def bit_generator(key: object = None) -> KeyrandBitGenerator:
     fills that ``bitgen_t`` (NumPy's documented C interface) with Numba
     ``cfunc`` callbacks over its own state. This route needs no package
     beyond NumPy and Numba, unlike ``randomgen``'s ``UserBitGenerator``, and
-    its callbacks run without the GIL. A block is refilled by one vectorized
-    pass of the threefry hash.
+    its callbacks run without the GIL. Blocks are hashed by keyrand's
+    vectorized threefry loop, 4096 counter pairs at a time just before their
+    words are read.
 
     Args:
         key: uint32 key of shape (2,) (a CuPy key is read to the host); the

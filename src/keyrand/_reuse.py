@@ -25,6 +25,8 @@ from types import TracebackType
 
 import numpy as np
 
+from ._dtypes import to_numpy
+
 #: Environment variable that sets the mode at import.
 ENV = "KEYRAND_CHECK_KEY_REUSE"
 
@@ -32,7 +34,7 @@ ENV = "KEYRAND_CHECK_KEY_REUSE"
 mode: str | None = None
 
 _lock = threading.Lock()
-#: Consumed keys (two words as one uint64) -> (file, line) of the first use.
+#: Consumed keys (``k0 << 32 | k1``) -> (file, line) of the first use.
 _seen: dict[int, tuple[str, int]] = {}
 _PACKAGE = str(Path(__file__).resolve().parent) + os.sep
 
@@ -142,10 +144,11 @@ def consume(key: object, fn: str) -> None:
     Raises:
         KeyReuseError: a key was consumed before and the mode is ``"raise"``.
     """
-    from ._dtypes import to_numpy
-
-    words = np.ascontiguousarray(to_numpy(key), dtype=np.uint32).reshape(-1, 2)
-    ids = words.view(np.uint64).ravel().tolist()
+    words = to_numpy(key).reshape(-1, 2)
+    if len(words) == 1:
+        ids = [int(words[0, 0]) << 32 | int(words[0, 1])]
+    else:
+        ids = (words[:, 0].astype(np.uint64) << np.uint64(32) | words[:, 1]).tolist()
     site, level = _call_site()
     with _lock:
         if mode is None:
