@@ -80,6 +80,16 @@ def test_next_double_is_the_top_53_bits_of_two_words():
     np.testing.assert_array_equal(got, want)
 
 
+def test_odd_positions_across_the_hashed_chunks():
+    # One word first, so every double after it straddles two words at odd positions.
+    words = _words_at(4, 0, 0, 1 + 2 * 2100).astype(np.uint64)
+    g = np.random.Generator(kr.bit_generator(kr.key(4)))
+    assert g.integers(0, 2**32, dtype=np.uint32) == words[0]
+    pairs = words[1::2] | (words[2::2] << np.uint64(32))
+    np.testing.assert_array_equal(g.random(2100),
+                                  (pairs >> np.uint64(11)).astype(np.float64) * 2.0**-53)
+
+
 def test_a_numpy_bit_generator():
     bg = kr.bit_generator(kr.key(1))
     assert isinstance(bg, np.random.BitGenerator)
