@@ -5,9 +5,12 @@ Usage: python benchmarks/cpu.py [--sizes 20 24] [--repeat 5]
 Each row times one operation at n elements (best of --repeat rounds, after a
 warm-up; a round calls every operation once) and prints how many times faster
 keyrand is than each peer (peer time / keyrand time; > 1 means keyrand is
-faster). It also times ``import keyrand`` and a first small draw in fresh
-processes with a warm Numba cache, and the peak memory of 2^26-element draws of
-every sampler (as a multiple of the output's bytes, each in a fresh process).
+faster). A separate row times NumPy's ``Generator.random(n)`` (float64, n
+the largest size) on ``keyrand.bit_generator`` against the same call on
+NumPy's Philox and PCG64. It also times ``import keyrand`` and a first small
+draw in fresh processes with a warm Numba cache, and the peak memory of
+2^26-element draws of every sampler (as a multiple of the output's bytes, each
+in a fresh process).
 """
 
 from __future__ import annotations
@@ -122,6 +125,19 @@ def rows(n: int) -> list[tuple[str, Callable[[], object], dict[str, Callable[[],
          peers_others["integers full"]),
     ]
     return out
+
+
+def bitgen_rows(n: int) -> list[tuple[str, Callable[[], object], dict[str, Callable[[], object]]]]:
+    """NumPy's ``Generator.random(n)`` (float64) on keyrand's stream vs on NumPy's bit generators.
+
+    Timed apart from the keyrand kernels: a parallel kernel just before a
+    single-threaded one can leave its worker threads spinning on the cores.
+    """
+    on_keyrand = np.random.Generator(kr.bit_generator(kr.key(5)))
+    philox = np.random.Generator(np.random.Philox(5))
+    pcg = np.random.Generator(np.random.PCG64(5))
+    return [(f"Generator.random(2^{n.bit_length() - 1})", lambda: on_keyrand.random(n),
+             {"numpy-philox": lambda: philox.random(n), "numpy-pcg64": lambda: pcg.random(n)})]
 
 
 def special_rows() -> list[tuple[str, Callable[[], object], dict[str, Callable[[], object]]]]:
@@ -284,6 +300,15 @@ def main() -> None:
             gbs = 4 * n / t / 1e9
             print(f"  {name:<24} {t * 1e3:8.2f} ms {gbs:6.2f} GB/s   " + "   ".join(cells))
         print()
+    table = bitgen_rows(1 << max(args.sizes))
+    best = best_times({(name, lib): fn for name, ours, peers in table
+                       for lib, fn in {"keyrand": ours, **peers}.items()}, args.repeat)
+    print("NumPy's Generator on keyrand.bit_generator vs on NumPy's bit generators (float64):")
+    for name, _, peers in table:
+        t = best[name, "keyrand"]
+        cells = [f"{peer} {best[name, peer] / t:6.2f}x" for peer in peers]
+        print(f"  {name:<24} {t * 1e3:8.2f} ms   " + "   ".join(cells))
+    print()
     table = special_rows()
     best = best_times({(name, lib): fn for name, ours, peers in table
                        for lib, fn in {"keyrand": ours, **peers}.items()},

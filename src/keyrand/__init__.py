@@ -6,6 +6,7 @@ float32 arithmetic. The same key gives the same numbers as MLX 0.32.4's CPU
 backend, on any machine.
 """
 
+from ._bitgen import KeyrandBitGenerator, bit_generator
 from ._devices import (
     Device,
     DeviceType,
@@ -20,6 +21,7 @@ from ._devices import (
 )
 from ._dtypes import bfloat16
 from ._keys import fold_in, key, seed, state
+from ._reuse import KeyReuseError, KeyReuseWarning, check_key_reuse
 from .samplers import (
     bernoulli,
     bits,
@@ -41,11 +43,16 @@ __version__ = "0.1.0"
 __all__ = [
     "Device",
     "DeviceType",
+    "KeyReuseError",
+    "KeyReuseWarning",
+    "KeyrandBitGenerator",
     "Stream",
     "bernoulli",
     "bfloat16",
+    "bit_generator",
     "bits",
     "categorical",
+    "check_key_reuse",
     "cpu",
     "default_device",
     "default_stream",

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from . import _checks, _codes
+from . import _checks, _codes, _reuse
 from ._backend import Kernel, on_device
 from ._devices import DeviceType, Stream, require, resolve
 from ._dtypes import float32, float64, is_float, is_numeric, rounding_code, to_numpy
@@ -84,12 +84,15 @@ class Start:
     every later failure still uses up that key. A gpu stream is checked by
     :meth:`ready` after the key is drawn, where MLX's op first needs the
     stream, so a call on a machine without a usable gpu uses a key as MLX's does.
+    An explicit key is consumed, for the key-reuse check, when the call's
+    DrawSpec is made (:meth:`spec`).
     """
 
     def __init__(self, fn: str, key: object, stream: object) -> None:
         self.fn = fn
         self.stream: Stream = resolve(stream, fn)
-        self.key = next_key() if key is None else key
+        self.explicit = key is not None
+        self.key = key if self.explicit else next_key()
 
     def ready(self) -> None:
         """Refuse a gpu stream that cannot run (ValueError)."""
@@ -108,6 +111,8 @@ class Start:
         """The DrawSpec of this call (the key checked now)."""
         key = fields.pop("key", None)
         key = self.checked_key() if key is None else key
+        if _reuse.mode and self.explicit:
+            _reuse.consume(key, self.fn)
         fields.setdefault("elements", shape)
         return DrawSpec(self.fn, key, self.stream, tuple(shape), np.dtype(dtype), kernel,
                         **fields)
