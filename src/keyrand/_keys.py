@@ -59,7 +59,7 @@ def fold_in(key: object, data: int) -> object:
     """Fold an integer into a key: a new key that depends on both.
 
     As JAX's legacy ``fold_in``, the new key is the hash of ``key`` at counter
-    ``(data >> 32, data & 0xFFFFFFFF)`` (docs/algorithms.md §2.2)::
+    ``(data >> 32, data & 0xFFFFFFFF)`` (docs/algorithms.md §2.1)::
 
         fold_in(k, d) = T(k, (⌊d / 2^32⌋, d mod 2^32))
 
