@@ -249,14 +249,20 @@ def bounds(draw):
     return dtype, draw(value), draw(st.none() | value), draw(st.booleans())
 
 
-@settings(**SETTINGS)
-@given(bounds(), st.sampled_from([(), (3,), (2, 2)]))
-def test_scalar_bounds_accepted_and_refused_as_numpy(case, shape):
-    dtype, low, high, endpoint = case
+def _outcomes(low, high, shape, dtype, endpoint):
+    """(NumPy's, keyrand's) outcome of the same integers call: an array or an exception class."""
     rng = np.random.default_rng(0)
     want = _outcome(lambda: rng.integers(low, high, shape, dtype=dtype, endpoint=endpoint))
     got = _outcome(lambda: kr.integers(low, high, shape, dtype=dtype, endpoint=endpoint,
                                        key=kr.key(1)))
+    return want, got
+
+
+@settings(**SETTINGS)
+@given(bounds(), st.sampled_from([(), (3,), (2, 2)]))
+def test_scalar_bounds_accepted_and_refused_as_numpy(case, shape):
+    dtype, low, high, endpoint = case
+    want, got = _outcomes(low, high, shape, dtype, endpoint)
     if isinstance(want, type):
         assert got is want, (want, got)
         return
@@ -292,10 +298,7 @@ def test_array_bounds_accepted_and_refused_as_numpy(dtype, lows, high, endpoint,
         with pytest.raises(ValueError, match=r"\[integers\] shape, low, high"):
             kr.integers(low, high, shape, dtype=dtype, endpoint=endpoint, key=kr.key(1))
         return
-    rng = np.random.default_rng(0)
-    want = _outcome(lambda: rng.integers(low, high, shape, dtype=dtype, endpoint=endpoint))
-    got = _outcome(lambda: kr.integers(low, high, shape, dtype=dtype, endpoint=endpoint,
-                                       key=kr.key(1)))
+    want, got = _outcomes(low, high, shape, dtype, endpoint)
     if isinstance(want, type):
         assert got is want, (want, got)
     else:

@@ -10,6 +10,7 @@ block of a long draw is a short, MLX-verified draw under a subkey of
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -22,24 +23,11 @@ from keyrand import _stream, samplers
 from keyrand._backend import Runs
 from keyrand._spec import execute_block, execute_range
 
+sys.path.insert(0, str(Path(__file__).parent.parent / "scripts"))
+from long_stream_proof import as_shape as _shape  # noqa: E402
+
 DATA = json.loads((Path(__file__).parent / "data" / "jax_threefry.json").read_text())
 B = 2**32 - 1
-
-
-def _shape(total: int) -> tuple[int, ...]:
-    """A shape of ``total`` elements with int32 dimensions (MLX's), from its prime factors."""
-    dims, n, f = [1], total, 2
-    while n > 1:
-        if f * f > n:
-            f = n
-        while n % f == 0:
-            if dims[-1] * f >= 2**31:
-                dims.append(1)
-            dims[-1] *= f
-            n //= f
-        f += 1
-    assert max(dims) < 2**31, total
-    return tuple(dims)
 
 
 def _words_by_index(seed: int, total: int, idx: list[int]) -> list[int]:
@@ -61,9 +49,6 @@ def test_words_at_block_boundaries_equal_jax(case):
 def test_recorded_words_still_equal_jax():
     """Where JAX is installed, re-ask it for one recorded case (the file is not stale)."""
     pytest.importorskip("jax", reason="jax is not installed (the recorded file is the oracle)")
-    import sys
-
-    sys.path.insert(0, str(Path(__file__).parent.parent / "scripts"))
     from record_jax import jax_words
 
     case = next(c for c in DATA["cases"] if c["total"] == 2 * B + 3)
