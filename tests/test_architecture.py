@@ -131,3 +131,14 @@ def test_kernel_codes_are_named_once():
     ri = SAMPLERS["randint"].prepare(0, 10, (4,), np.uint8, key=kr.key(0)).kernel
     assert ri.transform == _codes.RANDINT_CLAMPED
     assert ri.mode == ri.int_type == _codes.INT_CODES[np.dtype(np.uint8)]
+
+
+def test_runs_are_whole_only_when_they_tile_the_stream_in_order():
+    from keyrand._backend import Runs
+
+    assert Runs(4, np.array([0]), 4).is_whole()
+    assert Runs(4, np.array([0, 2]), 2).is_whole()
+    assert Runs(0, np.zeros(0, np.int64), 0).is_whole()
+    assert not Runs(4, np.array([0, 1]), 2).is_whole()  # overlapping, same word count
+    assert not Runs(4, np.array([2, 0]), 2).is_whole()  # out of order
+    assert not Runs(4, np.array([1]), 3).is_whole()

@@ -324,6 +324,14 @@ def test_deterministic_names():
 
 # ----------------------------------------------------------------------------- graph size
 
+def test_overlapping_byte_runs_are_not_the_whole_stream():
+    """Regression: a block of narrow bits whose word runs overlap (and so cover as many words as
+    the stream has) must not be taken for the whole stream (found by hypothesis)."""
+    k = kr.key(0)
+    x = krd.bits((3, 5), width=1, key=k, chunks=((2, 1), (1, 4)))
+    assert_same_bits(x.compute(scheduler="sync"), kr.bits((3, 5), width=1, key=k))
+
+
 def test_graph_of_2_to_32_elements_is_small():
     """O(blocks) graphs: 2**32 elements in 256 blocks, and 4096 small blocks, stay small."""
     k = kr.key(1)

@@ -63,8 +63,12 @@ class Runs(NamedTuple):
         return int(self.starts.size) * self.run
 
     def is_whole(self) -> bool:
-        """True when the runs are the whole stream, in order."""
-        return self.size == self.total and (self.total == 0 or int(self.starts[0]) == 0)
+        """True when the runs are the whole stream, in order (overlapping runs never are)."""
+        if self.size != self.total:
+            return False
+        if self.total == 0 or self.starts.size == 1:
+            return self.total == 0 or int(self.starts[0]) == 0
+        return bool(np.array_equal(self.starts, np.arange(0, self.total, self.run)))
 
     def scaled(self, factor: int) -> Runs:
         """The runs of a stream with ``factor`` words per element of this one."""
