@@ -20,7 +20,7 @@ def test_without_mlx_and_cupy_each_skip_is_one_line(tmp_path):
         "raise ModuleNotFoundError(\"No module named 'mlx'\", name='mlx')\n")
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), str(REPO / "src")])}
     proc = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-rs", "-p", "no:cacheprovider", "-p", "no:xdist",
+        [sys.executable, "-m", "pytest", "-q", "-rs", "-p", "no:cacheprovider", "-n", "0",
          "tests/test_differential.py", "tests/test_gpu.py",
          "tests/test_placement.py::test_stream_argument_rejects_other_types"],
         cwd=REPO, env=env, capture_output=True, text=True, timeout=900)
