@@ -23,6 +23,7 @@ import numpy as np
 
 from ._backend import Backend, Kernel, Runs
 from ._codes import BITS, MAX_WORDS, Rounding
+from ._dtypes import to_numpy
 
 #: Words per block of a stream longer than 2^32 words (JAX's ``iinfo(uint32).max``).
 BLOCK_WORDS = MAX_WORDS - 1
@@ -118,7 +119,6 @@ def fill(backend: Backend, out: Any, key: Any, kernel: Kernel, runs: Runs) -> No
     parts = pieces(runs)
     if not parts:
         return
-    host_key = key.get() if hasattr(key, "get") else np.asarray(key)
-    keys = block_keys(host_key, runs.total, np.array([p.block for p in parts], np.int64))
+    keys = block_keys(to_numpy(key), runs.total, np.array([p.block for p in parts], np.int64))
     for part, k in zip(parts, keys, strict=True):
         backend.fill(out[part.lo:part.hi], k, kernel, part.runs)
