@@ -70,3 +70,13 @@ def load_golden(path: Path = GOLDEN):
 @pytest.fixture(scope="session")
 def golden():
     return load_golden()
+
+
+def pytest_collection_modifyitems(config, items):
+    """Keep the goodness-of-fit tests within tests/dist_check.py's false-alarm budget."""
+    from dist_check import MAX_GOF
+
+    gof = sum(1 for item in items if item.get_closest_marker("gof"))
+    if gof > MAX_GOF:
+        raise pytest.UsageError(f"{gof} goodness-of-fit tests exceed MAX_GOF = {MAX_GOF}: "
+                                "raise it and lower ALPHA together (tests/dist_check.py).")

@@ -13,6 +13,7 @@ import sys
 
 import numpy as np
 import pytest
+from dist_cases import CASES
 
 import keyrand as kr
 from keyrand import _backend, _checks, _codes, _registry, cli, samplers
@@ -21,9 +22,9 @@ from keyrand._spec import Block, DrawSpec, Param, execute, execute_range
 
 
 def test_one_registry_feeds_every_list():
-    assert set(SAMPLERS) == {"bits", "split", "permutation", "uniform", "randint", "bernoulli",
-                             "normal", "truncated_normal", "multivariate_normal", "gumbel",
-                             "laplace", "categorical", "integers"}
+    mlx = {"bits", "split", "permutation", "uniform", "randint", "bernoulli", "normal",
+           "truncated_normal", "multivariate_normal", "gumbel", "laplace", "categorical"}
+    assert set(SAMPLERS) == mlx | {"integers"} | set(CASES)
     assert set(SAMPLERS) <= set(kr.__all__)
     for name in SAMPLERS:
         assert getattr(kr, name) is getattr(samplers, name)

@@ -137,6 +137,16 @@ class Backend(Protocol):
         """
 
 
+    def dist(self, key: Array, runs: Runs, kind: int, wide: bool, params: tuple,
+             dtype: np.dtype) -> Array:
+        """Samples of distribution ``kind`` for the elements ``runs`` (docs/distributions.md).
+
+        ``params`` are three float64 host arrays of one value or one per
+        element; ``wide`` selects 53-bit uniforms (float64 draws). Returns a flat
+        array of ``dtype`` (float64, float32 or int64).
+        """
+
+
 class Host(Protocol):
     """MLX's float32 functions on host arrays: the arithmetic of parameters."""
 

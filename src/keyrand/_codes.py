@@ -242,3 +242,31 @@ NUM_PARAMS = 6
 #: First counter word of ``integers``' retries, "ints" in ASCII: attempt ``a`` of
 #: element ``i`` hashes ``(i >> 32, i mod 2^32)`` under ``threefry(key, (INTS_RETRY, a))`` (§6.12).
 INTS_RETRY = 0x696E7473
+
+
+class Dist(IntEnum):
+    """Distribution codes of the element-stream kernels (docs/distributions.md).
+
+    Each code names one sample function of :mod:`keyrand._distributions` and its
+    transliteration ``kr_dist_<name>`` in ``dists.cu``; the kernels receive it as
+    a literal (Numba) or a template argument (CUDA), so each compiles alone.
+    Codes are grouped by family: 0–9 the shared module (``_dists_base``), 10–29
+    the gamma family, 30–49 the other continuous ones, 50–69 the discrete ones,
+    70–89 the multivariate and combinatorial ones.
+    """
+
+    EXPONENTIAL = 0
+    GAMMA = 1
+
+
+#: First counter word of the element streams, "dist" in ASCII: pair ``c`` of lane ``l`` of
+#: element ``i`` hashes ``((l << 29) | (i >> 32), i mod 2^32)`` under ``T(key, (DIST_STREAM, c))``.
+DIST_STREAM = 0x64697374
+#: Lanes of an element (independent streams, 3 bits of the counter's high word).
+DIST_LANES = 8
+#: Largest element count of an element-stream draw: ``i >> 32`` keeps 29 bits.
+MAX_DIST_ELEMENTS = 1 << 61
+#: Pair keys ``T(key, (DIST_STREAM, c))`` computed once per draw (later ones on the fly).
+DIST_KEYS = 64
+#: Parameters per element of an element-stream draw (one value, or one per element).
+DIST_PARAMS = 3

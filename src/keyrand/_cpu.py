@@ -22,6 +22,7 @@ from numba import literally, njit, prange
 from numba.core.errors import NumbaIRAssumptionWarning
 
 from . import (
+    _elements,
     _numba_cache,  # noqa: F401  (Numba's cache locator, before any @njit)
     _threads,
 )
@@ -358,6 +359,12 @@ class CpuBackend:
 
     def argsort(self, words: np.ndarray) -> np.ndarray:
         return argsort_stable(words)
+
+    def dist(self, key: np.ndarray, runs, kind: int, wide: bool, params: tuple,
+             dtype: np.dtype) -> np.ndarray:
+        out = np.empty(runs.size, dtype)
+        _elements.fill(out, key, runs.starts, runs.run, kind, wide, params)
+        return out
 
     def bounded(self, words: np.ndarray, key: np.ndarray, runs, off: np.ndarray,
                 rm1: np.ndarray, dtype: np.dtype) -> np.ndarray:

@@ -123,7 +123,12 @@ def _constants() -> dict[str, str]:
         "KR_LOG1PF_TINY": _u32(c.LOG1PF_TINY),
         "KR_LOG1PF_NEGLIGIBLE": _u32(c.LOG1PF_NEGLIGIBLE),
         "KR_ERFINV_SPLIT": _f32(c.ERFINV_SPLIT),
+        "KR_DIST_STREAM": _u32(_codes.DIST_STREAM),
+        "KR_DIST_KEYS": str(_codes.DIST_KEYS),
     }
+    out |= {f"KR_DIST_{d.name}": str(int(d)) for d in _codes.Dist}
+    out |= {f"KR_FM_{name.upper()}": f"({_f64(v)})" for name, v in c.FMATH.items()}
+    out |= {f"KR_DC_{name.upper()}": f"({_f64(v)})" for name, v in c.DIST_CONST.items()}
     return out
 
 
@@ -131,14 +136,19 @@ def _defines() -> str:
     return "\n".join(f"#define {name} {text}" for name, text in _constants().items())
 
 
-def _threefry_body() -> str:
-    """The 20 rounds and key injections, unrolled (docs/algorithms.md §3.1)."""
-    lines = []
+def _threefry() -> str:
+    """``kr_threefry``: the 20 rounds and key injections, unrolled (docs/algorithms.md §3.1)."""
+    lines = ["__device__ __forceinline__ void kr_threefry(kr_u32 k0, kr_u32 k1, kr_u32 c0, "
+             "kr_u32 c1, kr_u32 &o0, kr_u32 &o1) {",
+             "    const kr_u32 ks[3] = {k0, k1, k0 ^ k1 ^ KR_THREEFRY_PARITY};",
+             "    kr_u32 x0 = c0 + k0;",
+             "    kr_u32 x1 = c1 + k1;"]
     for i in range(tf.BLOCKS):
         for r in range(4):
             rot = tf.ROTATIONS[(i & 1) * 4 + r]
             lines.append(f"    x0 += x1; x1 = __funnelshift_l(x1, x1, {rot}); x1 ^= x0;")
         lines.append(f"    x0 += ks[{(i + 1) % 3}]; x1 += ks[{(i + 2) % 3}] + {i + 1}u;")
+    lines += ["    o0 = x0;", "    o1 = x1;", "}"]
     return "\n".join(lines)
 
 
@@ -165,26 +175,96 @@ def _log1pf_poly() -> str:
     return "\n".join(out)
 
 
-#: The template's name inside the keyrand package.
+#: The templates' names inside the keyrand package: MLX's samplers, the distributions'
+#: device functions (host-compilable; the shared building blocks first, then one file per
+#: family), and the distributions' kernels.
 TEMPLATE = "kernels.cu"
+DIST_TEMPLATES = ("dists.cu",)
+DIST_KERNELS = "dist_kernels.cu"
 
 
-def template() -> str:
-    """The text of ``kernels.cu``, the CUDA template shipped with the package."""
-    return resources.files(__package__).joinpath(TEMPLATE).read_text(encoding="utf-8")
+def template(name: str = TEMPLATE) -> str:
+    """The text of a CUDA template shipped with the package (``kernels.cu`` by default)."""
+    return resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
+
+
+#: What the host's C++ compiler needs to compile the device functions of ``dists.cu``.
+_HOST_PRELUDE = """\
+#define __device__
+#define __forceinline__ inline
+typedef unsigned int kr_u32;
+typedef unsigned long long kr_u64;
+typedef long long kr_i64;
+static inline kr_u32 __funnelshift_l(kr_u32 lo, kr_u32 hi, unsigned s) {
+    return (hi << s) | (lo >> (32u - s));
+}
+"""
+
+
+def _dist_dispatch() -> str:
+    """``kr_dist_sample<KIND>``: distribution code → ``kr_dist_<name>`` (docs/distributions.md)."""
+    lines = ["template <int KIND>",
+             "KR_HD double kr_dist_sample(const KrStream &s, double a, double b, double c) {"]
+    for d in _codes.Dist:
+        lines.append(f"    if constexpr (KIND == KR_DIST_{d.name}) "
+                     f"return kr_dist_{d.name.lower()}(s, a, b, c);")
+    lines += ["    return kr_nan64();", "}"]
+    return "\n".join(lines)
+
+
+def _dist_functions() -> str:
+    """The distributions' device functions and their dispatch (host-compilable)."""
+    return "\n".join([*(template(name) for name in DIST_TEMPLATES), _dist_dispatch()])
+
+
+def host_source() -> str:
+    """The distributions' device functions as host C++ (their kernels left out), with a C entry.
+
+    ``kr_host_dist(kind, out, keys, starts, run, n, wide, a, sa, b, sb, c, sc)``
+    is ``kr_dist<kind, double>`` as a host loop over the ``n`` elements of a
+    block: the functions the GPU runs, compiled by the host's C++ compiler, so
+    the CPU kernels can be compared with them on a machine without a GPU.
+    ``keys`` holds the pair keys, then the key (as ``kr_dist_keys`` writes them).
+    """
+    cases = "\n".join(f"        case {int(d)}: v = kr_dist_sample<{int(d)}>(s, x, y, z); break;"
+                      for d in _codes.Dist)
+    entry = f"""
+extern "C" void kr_host_dist(int kind, double *out, const kr_u32 *keys, const kr_i64 *starts,
+                             kr_u64 run, kr_u64 n, int wide, const double *a, kr_u64 sa,
+                             const double *b, kr_u64 sb, const double *c, kr_u64 sc) {{
+    KrStream s;
+    s.keys = keys;
+    s.k0 = keys[2 * KR_DIST_KEYS];
+    s.k1 = keys[2 * KR_DIST_KEYS + 1];
+    s.wide = wide != 0;
+    for (kr_u64 k = 0; k < n; ++k) {{
+        const kr_u64 r = k / run;
+        s.i = (kr_u64)starts[r] + (k - r * run);
+        const double x = a[k * sa], y = b[k * sb], z = c[k * sc];
+        double v = 0.0;
+        switch (kind) {{
+{cases}
+        default: v = kr_nan64();
+        }}
+        out[k] = v;
+    }}
+}}
+"""
+    return "\n".join((_HOST_PRELUDE, _defines(), _threefry(), _dist_functions(), entry))
 
 
 def source() -> str:
     """The complete CUDA C++ source of the GPU backend."""
     subs = {
         "CONSTANTS": _defines(),
-        "THREEFRY": _threefry_body(),
+        "THREEFRY": _threefry(),
         "LOG1P_POLY": _log1pf_poly(),
         "LOG1P64_CONSTS": _log1p64_consts(),
         "ERFINV_TAIL": _horner_fma("p_tail", c.ERFINV_TAIL, "t"),
         "ERFINV_CENTRAL": _horner_fma("p_central", c.ERFINV_CENTRAL, "t"),
     }
-    return string.Template(template()).substitute(subs)
+    return "\n".join((string.Template(template()).substitute(subs), _dist_functions(),
+                      template(DIST_KERNELS)))
 
 
 #: C++ type of each output dtype a kernel can store.

@@ -29,6 +29,7 @@ import numpy as np
 
 from . import _cuda
 from ._codes import (
+    DIST_KEYS,
     INT_CODES,
     NUM_PARAMS,
     UNIFORM_CLAMP,
@@ -342,6 +343,29 @@ def bounded(words, key, starts, run: int, off: np.ndarray, rm1: np.ndarray, dtyp
     return out
 
 
+def dist(key, starts, run: int, kind: int, wide: bool, params: tuple, dtype: np.dtype):
+    """Samples of distribution ``kind`` for elements ``starts[r] + t`` (``t < run``).
+
+    The GPU counterpart of :func:`keyrand._elements.fill` (docs/distributions.md):
+    ``kr_dist_keys`` writes the draw's pair keys, then ``kr_dist<kind, T>``
+    draws one element per thread. Returns a flat CuPy array of ``dtype``.
+    """
+    dtype = np.dtype(dtype)
+    n = int(np.asarray(starts).size) * int(run)
+    out = cupy.empty(n, dtype)
+    if n:
+        k0, k1, keyp = _key_args(key)
+        keys = cupy.empty(2 * (DIST_KEYS + 1), np.uint32)
+        _function("kr_dist_keys")((1,), (DIST_KEYS + 1,), (keys, k0, k1, keyp))
+        f = _function(f"kr_dist<{int(kind)}, {_ctype(dtype)}>")
+        args = []
+        for p in params:
+            args += [cupy.asarray(np.ascontiguousarray(p, np.float64)), np.uint64(p.size > 1)]
+        f((_grid(n),), (THREADS,), (out, keys, cupy.asarray(starts, dtype=np.int64),
+                                     np.uint64(run), np.uint64(n), np.int32(wide), *args))
+    return out
+
+
 def empty(n: int, dtype: np.dtype):
     """A new flat CuPy array on the current device (stream-ordered allocation)."""
     return cupy.empty(n, dtype)
@@ -514,3 +538,6 @@ class GpuBackend:
 
     def bounded(self, words, key, runs, off: np.ndarray, rm1: np.ndarray, dtype: np.dtype):
         return bounded(words, key, runs.starts, runs.run, off, rm1, dtype)
+
+    def dist(self, key, runs, kind: int, wide: bool, params: tuple, dtype: np.dtype):
+        return dist(key, runs.starts, runs.run, kind, wide, params, dtype)

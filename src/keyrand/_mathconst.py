@@ -10,6 +10,8 @@ patterns are Python ints. Sections (§) are those of docs/algorithms.md.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 
@@ -146,6 +148,47 @@ LOG1P_HI = {
     "inf": 0x7FF00000,  # hx ≥ this: +inf or a NaN with the sign bit clear
     "two54": 0x43400000,  # hx ≥ this: x ≥ 2^53, 1 + x is x
     "sqrt2_mant": 0x6A09E,  # mantissa of √2's high word: which half 1 + f lands in
+}
+
+# ---------------------------------------------- float64 functions (docs/distributions.md §2)
+
+#: The constants of keyrand's float64 log, exp, sinpi, cospi and lgamma (:mod:`keyrand._fmath`):
+#: fdlibm's published coefficients (log's ``Lg``, exp's ``P``, the sin/cos kernels' ``S``
+#: and ``C``) and the exact limits of exp.
+FMATH = {
+    "ln2_hi": LOG1P["ln2_hi"],
+    "ln2_lo": LOG1P["ln2_lo"],
+    "inv_ln2": 1.44269504088896338700e+00,  # 0x3FF71547 652B82FE
+    **{f"lg{i}": LOG1P[f"Lp{i}"] for i in range(1, 8)},
+    "p1": 1.66666666666666019037e-01,  # 0x3FC55555 5555553E
+    "p2": -2.77777777770155933842e-03,  # 0xBF66C16C 16BEBD93
+    "p3": 6.61375632143793436117e-05,  # 0x3F11566A AF25DE2C
+    "p4": -1.65339022054652515390e-06,  # 0xBEBBBD41 C5D26BF1
+    "p5": 4.13813679705723846039e-08,  # 0x3E663769 72BEA4D0
+    "s1": -1.66666666666666324348e-01,  # 0xBFC55555 55555549
+    "s2": 8.33333333332248946124e-03,  # 0x3F811111 1110F8A6
+    "s3": -1.98412698298579493134e-04,  # 0xBF2A01A0 19C161D5
+    "s4": 2.75573137070700676789e-06,  # 0x3EC71DE3 57B1FE7D
+    "s5": -2.50507602534068634195e-08,  # 0xBE5AE5E6 8A2B9CEB
+    "s6": 1.58969099521155010221e-10,  # 0x3DE5D93A 5ACFD57C
+    "c1": 4.16666666666666019037e-02,  # 0x3FA55555 5555554C
+    "c2": -1.38888888888741095749e-03,  # 0xBF56C16C 16C15177
+    "c3": 2.48015872894767294178e-05,  # 0x3EFA01A0 19CB1590
+    "c4": -2.75573143513906633035e-07,  # 0xBE927E4F 809C52AD
+    "c5": 2.08757232129817482790e-09,  # 0x3E21EE9E BDB4B1C4
+    "c6": -1.13596475577881948265e-11,  # 0xBDA8FAE9 BE8838D4
+    "pi": math.pi,
+    "exp_max": 7.09782712893383973096e+02,  # 0x40862E42 FEFA39EF: above it e^x overflows
+    "exp_min": -7.45133219101941108420e+02,  # 0xC0874910 D52D3051: below it e^x is 0
+    "half_log_2pi": 0.91893853320467274178,  # log(2π)/2, Stirling's constant term
+    "two54": 2.0**54,
+    "stirling": 12.0,  # lgamma shifts x up to at least this before Stirling's series
+}
+
+#: Constants of the distributions' sample functions (:mod:`keyrand._distributions`).
+DIST_CONST = {
+    "third": 1.0 / 3.0,
+    "squeeze": 0.0331,  # Marsaglia–Tsang: accept at once when u < 1 − 0.0331·x⁴
 }
 
 # ------------------------------------------------------------------ float16 / bfloat16 (§4.2)

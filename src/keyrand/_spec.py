@@ -58,12 +58,14 @@ class Block(NamedTuple):
         runs: The word-owning elements of the block, as runs of the whole set.
         whole: True when the block is the whole draw.
         dtype: The draw's output dtype.
+        shape: The shape of the block's word-owning elements.
     """
 
     backend: Backend
     runs: Runs
     whole: bool
     dtype: np.dtype
+    shape: tuple[int, ...] = ()
 
 
 #: ``finish(block, values, **params) -> array``: values of the block's word-owning
@@ -93,7 +95,8 @@ class DrawSpec:
         stream: The stream the draw runs on.
         shape: Output shape (without a key batch's leading axes).
         dtype: Output dtype.
-        kernel: The map of each word to a value.
+        kernel: The map of each word to a value, or None for a draw whose finishing
+            step draws every element from its own element stream (docs/distributions.md).
         elements: Shape of the word-owning elements; the output is their
             finishing, broadcast to ``shape``.
         per_element: Words per word-owning element (2 for complex64).
@@ -114,7 +117,7 @@ class DrawSpec:
     stream: Stream
     shape: tuple[int, ...]
     dtype: np.dtype
-    kernel: Kernel
+    kernel: Kernel | None
     elements: tuple[int, ...]
     per_element: int = 1
     width: int = 0
@@ -193,18 +196,25 @@ def execute_block(spec: DrawSpec, out_slices: tuple[slice, ...]) -> Any:
 
 
 def run_block(spec: DrawSpec, backend: Backend, runs: Runs, extent: tuple[int, ...]) -> Any:
-    """The finished values of word-owning elements ``runs``, shaped ``extent``."""
-    values = _generate(spec, backend, runs)
-    if spec.per_element > 1:
-        extent = extent + (spec.per_element,)
-    values = values.reshape(extent)
-    if spec.finish is None:
-        return values
+    """The finished values of word-owning elements ``runs``, shaped ``extent``.
+
+    A spec without a kernel draws no words here: its finishing step receives
+    None and draws the elements of ``runs`` from their element streams.
+    """
+    values = None
+    if spec.kernel is not None:
+        values = _generate(spec, backend, runs)
+        if spec.per_element > 1:
+            extent = extent + (spec.per_element,)
+        values = values.reshape(extent)
+        if spec.finish is None:
+            return values
     params = {n: p.value for n, p in spec.params.items()}
     if spec.check_param is not None and not runs.is_whole():
         for n, v in params.items():
             spec.check_param(n, v)
-    return spec.finish(Block(backend, runs, runs.is_whole(), spec.dtype), values, **params)
+    block = Block(backend, runs, runs.is_whole(), spec.dtype, tuple(extent))
+    return spec.finish(block, values, **params)
 
 
 def _generate(spec: DrawSpec, backend: Backend, runs: Runs) -> Any:

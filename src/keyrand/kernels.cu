@@ -20,14 +20,7 @@ typedef long long kr_i64;
 ${CONSTANTS}
 
 // ---------------------------------------------------------------- threefry (docs/algorithms.md §3.1)
-__device__ __forceinline__ void kr_threefry(kr_u32 k0, kr_u32 k1, kr_u32 c0, kr_u32 c1, kr_u32 &o0, kr_u32 &o1) {
-    const kr_u32 ks[3] = {k0, k1, k0 ^ k1 ^ KR_THREEFRY_PARITY};
-    kr_u32 x0 = c0 + k0;
-    kr_u32 x1 = c1 + k1;
 ${THREEFRY}
-    o0 = x0;
-    o1 = x1;
-}
 
 // ---------------------------------------------------------------- x86 NaN encodings
 __device__ __forceinline__ float kr_quiet(float a) { return __uint_as_float(__float_as_uint(a) | KR_F32_QUIET_BIT); }

@@ -17,6 +17,8 @@ from ._checks import check_nonnegative, check_shape
 from ._keys import check_key
 from ._registry import SAMPLERS
 from ._sample_bits import bits, permutation, split
+from ._sample_continuous import exponential
+from ._sample_gamma import gamma
 from ._sample_gumbel import categorical, gumbel, laplace
 from ._sample_integers import integers
 from ._sample_normal import multivariate_normal, normal, truncated_normal
@@ -27,6 +29,8 @@ __all__ = [
     "bernoulli",
     "bits",
     "categorical",
+    "exponential",
+    "gamma",
     "gumbel",
     "integers",
     "laplace",

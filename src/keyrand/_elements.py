@@ -1,0 +1,75 @@
+"""CPU kernels of the element-stream distributions (docs/distributions.md).
+
+One parallel kernel per (distribution, output dtype): element ``k`` of a block
+is element ``i = starts[k // run] + k % run`` of the draw, and
+``out[k] = sample(kind, …, i, …)`` rounded to the output dtype (an integer
+dtype receives the exact integer value). The kernels are built once per
+distribution code by :func:`_kernels` with the code as a closure constant, and
+launched through :mod:`keyrand._threads` (fork- and thread-safe).
+"""
+
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+from numba import njit, prange
+
+from . import (
+    _numba_cache,  # noqa: F401  (Numba's cache locator, before any @njit)
+    _threads,
+)
+from ._distributions import sample
+from ._element_stream import pair_keys
+
+#: Elements per task of the parallel kernel.
+CHUNK = 1 << 12
+
+
+@functools.cache
+def _kernels(kind: int):
+    """(parallel, serial) kernels of distribution ``kind`` (a closure constant)."""
+
+    @njit(cache=True, inline="always", error_model="numpy")
+    def chunk(out, keys, key, starts, run, wide, a, b, c, first, stop):
+        sa, sb, sc = a.size > 1, b.size > 1, c.size > 1
+        for k in range(first, stop):
+            q = k // run
+            i = starts[q] + (k - q * run)
+            out[k] = sample(kind, keys, key, i, wide, a[k if sa else 0], b[k if sb else 0],
+                            c[k if sc else 0])
+
+    @njit(cache=True, parallel=True, error_model="numpy")
+    def parallel(out, keys, key, starts, run, wide, a, b, c):
+        n = out.size
+        for t in prange((n + CHUNK - 1) // CHUNK):
+            chunk(out, keys, key, starts, run, wide, a, b, c, t * CHUNK,
+                  min(n, (t + 1) * CHUNK))
+
+    @njit(cache=True, error_model="numpy")
+    def serial(out, keys, key, starts, run, wide, a, b, c):
+        chunk(out, keys, key, starts, run, wide, a, b, c, 0, out.size)
+
+    return parallel, serial
+
+
+def fill(out: np.ndarray, key: np.ndarray, starts: np.ndarray, run: int, kind: int,
+         wide: bool, params: tuple[np.ndarray, ...]) -> None:
+    """Write the samples of elements ``starts[r] + t`` (``t < run``) into flat ``out``.
+
+    Args:
+        out: Flat contiguous float64, float32 or int64 output of ``starts.size·run`` elements.
+        key: The draw's key, uint32 (2,).
+        starts: First element (in the draw) of each run.
+        run: Elements per run.
+        kind: Distribution code (:class:`keyrand._codes.Dist`).
+        wide: Draw 53-bit uniforms (float64 output).
+        params: Three contiguous float64 arrays, each of one value or one per element.
+    """
+    if out.size == 0:
+        return
+    key = np.ascontiguousarray(key, np.uint32)
+    keys = pair_keys(key[0], key[1])
+    parallel, serial = _kernels(int(kind))
+    _threads.launch(parallel, serial, out, keys, key, starts.astype(np.int64), int(run),
+                    bool(wide), *params)
