@@ -257,6 +257,10 @@ class Dist(IntEnum):
 
     EXPONENTIAL = 0
     GAMMA = 1
+    #: Uniform 0 of lane 0, on (0, 1): for samplers that finish it themselves (choice, …).
+    UNIFORM = 2
+    #: The Box–Muller normal of lane 0 (uniforms 0 and 1): for orthogonal and friends.
+    NORMAL = 3
 
 
 #: First counter word of the element streams, "dist" in ASCII: pair ``c`` of lane ``l`` of

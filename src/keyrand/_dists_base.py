@@ -97,8 +97,20 @@ def _gamma(keys, key, i, wide, a, b, c):
     return standard_gamma(keys, key, 0, i, a, wide)
 
 
+@njit(cache=True, error_model="numpy")
+def _uniform(keys, key, i, wide, a, b, c):
+    return uniforms(keys, key, 0, i, 0, wide)[0]
+
+
+@njit(cache=True, error_model="numpy")
+def _normal(keys, key, i, wide, a, b, c):
+    return normal(keys, key, 0, i, 0, wide)
+
+
 #: This module's distributions: code → sample function ``f(keys, key, i, wide, a, b, c)``.
 SAMPLES = {
     Dist.EXPONENTIAL: _exponential,
     Dist.GAMMA: _gamma,
+    Dist.UNIFORM: _uniform,
+    Dist.NORMAL: _normal,
 }

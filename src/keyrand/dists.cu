@@ -214,3 +214,11 @@ KR_HD double kr_log_gamma(const KrStream &s, int lane, double a) {
 KR_HD double kr_dist_gamma(const KrStream &s, double a, double b, double c) {
     return kr_standard_gamma(s, 0, a);
 }
+KR_HD double kr_dist_uniform(const KrStream &s, double a, double b, double c) {
+    double u0, u1;
+    kr_uniforms(s, 0, 0, u0, u1);
+    return u0;
+}
+KR_HD double kr_dist_normal(const KrStream &s, double a, double b, double c) {
+    return kr_normal64(s, 0, 0);
+}
