@@ -34,13 +34,13 @@ _THIRD = DIST_CONST["third"]
 _SQUEEZE = DIST_CONST["squeeze"]
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, error_model="numpy", forceinline=True)
 def _exponential(keys, key, i, wide, a, b, c):
     # −log u (docs/distributions.md §3.1).
     return -log(uniforms(keys, key, 0, i, 0, wide)[0])
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, error_model="numpy", forceinline=True)
 def marsaglia_tsang(keys, key, lane, i, a, wide):
     """``(d·v, u')``: a Gamma(a) sample for ``a ≥ 1`` and the spare uniform of its attempt.
 
@@ -67,7 +67,7 @@ def marsaglia_tsang(keys, key, lane, i, a, wide):
             return d * v, spare
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, error_model="numpy", forceinline=True)
 def standard_gamma(keys, key, lane, i, a, wide):
     """Gamma(a) with unit scale from lane ``lane`` (docs/distributions.md §3.2).
 
@@ -81,7 +81,7 @@ def standard_gamma(keys, key, lane, i, a, wide):
     return g * exp(log(spare) / a)
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, error_model="numpy", forceinline=True)
 def log_gamma(keys, key, lane, i, a, wide):
     """``log G`` for G ~ Gamma(a), in log space for ``a < 1``: ``log G(a+1) + log(u')/a``."""
     if not (a > 0.0) or a == math.inf:
@@ -92,17 +92,17 @@ def log_gamma(keys, key, lane, i, a, wide):
     return log(g) + log(spare) / a
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, error_model="numpy", forceinline=True)
 def _gamma(keys, key, i, wide, a, b, c):
     return standard_gamma(keys, key, 0, i, a, wide)
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, error_model="numpy", forceinline=True)
 def _uniform(keys, key, i, wide, a, b, c):
     return uniforms(keys, key, 0, i, 0, wide)[0]
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, error_model="numpy", forceinline=True)
 def _normal(keys, key, i, wide, a, b, c):
     return normal(keys, key, 0, i, 0, wide)
 

@@ -13,6 +13,11 @@ most float32 precision read one word each, ``u = (w + ½)·2^-32``; float64
 draws read a whole pair each, ``u = (⌊w0·2^21⌋ + ⌊w1/2^11⌋ + ½)·2^-53`` from
 pairs ``2c`` and ``2c + 1``. Both lie strictly inside (0, 1) and are exact
 float64 values. ``dists.cu`` transliterates these functions.
+
+The functions of the distributions are compiled with ``forceinline`` (LLVM's
+``alwaysinline``): a sample function then becomes one loop body with its hash
+and its arithmetic, which LLVM can vectorize, at a compile cost of seconds
+(Numba's IR-level ``inline="always"`` would take minutes).
 """
 
 from __future__ import annotations
@@ -41,7 +46,7 @@ def pair_keys(k0, k1):
     return keys
 
 
-@njit(cache=True)
+@njit(cache=True, forceinline=True)
 def pair(keys, key, lane, i, c):
     """Pair ``c`` of lane ``lane`` of element ``i`` (``keys`` the table, ``key`` the draw's key)."""
     if c < DIST_KEYS:
@@ -59,7 +64,7 @@ def _open53(w0, w1):
     return (_F64(x) + 0.5) * _TWO_M53
 
 
-@njit(cache=True)
+@njit(cache=True, forceinline=True)
 def uniforms(keys, key, lane, i, c, wide):
     """Uniforms ``2c`` and ``2c + 1`` of lane ``lane`` of element ``i``, both in (0, 1)."""
     if wide:
@@ -70,7 +75,7 @@ def uniforms(keys, key, lane, i, c, wide):
     return (_F64(w0) + 0.5) * _TWO_M32, (_F64(w1) + 0.5) * _TWO_M32
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, error_model="numpy", forceinline=True)
 def normal(keys, key, lane, i, c, wide):
     """A standard normal from uniforms ``2c, 2c+1`` (Box–Muller): ``√(−2 log u₀)·cos(2π u₁)``."""
     u0, u1 = uniforms(keys, key, lane, i, c, wide)

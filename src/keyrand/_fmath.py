@@ -53,7 +53,7 @@ _SQRT2_MANT = 0x6A09E
 _STIRLING = FMATH["stirling"]
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, error_model="numpy", forceinline=True)
 def _scale(y, k):
     # y·2^k for the exp result y in [0.7, 1.5] and any k, two steps below/above the normals.
     if k > 1023:
@@ -63,7 +63,7 @@ def _scale(y, k):
     return y * _from_bits((k + 1023) << 52)
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, error_model="numpy", forceinline=True)
 def log(x):
     """Natural logarithm of float64 ``x`` (NaN below 0, −inf at 0, inf at inf)."""
     if not (x > 0.0):
@@ -94,7 +94,7 @@ def log(x):
     return dk * _LN2_HI - ((hfsq - (s * (hfsq + r) + dk * _LN2_LO)) - f)
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, error_model="numpy", forceinline=True)
 def exp(x):
     """``e^x`` of float64 ``x`` (0 below −745.14, inf above 709.78)."""
     if x != x:
@@ -113,21 +113,21 @@ def exp(x):
     return _scale(y, _I64(k))
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, error_model="numpy", forceinline=True)
 def _sin_kernel(t):
     z = t * t
     r = _S2 + z * (_S3 + z * (_S4 + z * (_S5 + z * _S6)))
     return t + t * z * (_S1 + z * r)
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, error_model="numpy", forceinline=True)
 def _cos_kernel(t):
     z = t * t
     r = z * (_C1 + z * (_C2 + z * (_C3 + z * (_C4 + z * (_C5 + z * _C6)))))
     return 1.0 - (0.5 * z - z * r)
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, error_model="numpy", forceinline=True)
 def _quadrant(x):
     # (n mod 4, r): x = 2j + n/2 + r exactly, |r| ≤ 1/4 (|x| < 2^52).
     x = x - 2.0 * math.floor(x * 0.5)
@@ -135,7 +135,7 @@ def _quadrant(x):
     return _I64(n) & 3, x - n * 0.5
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, error_model="numpy", forceinline=True)
 def sinpi(x):
     """``sin(π·x)`` for finite float64 ``x`` with ``|x| < 2^52``."""
     q, r = _quadrant(x)
@@ -149,7 +149,7 @@ def sinpi(x):
     return -_cos_kernel(t)
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, error_model="numpy", forceinline=True)
 def cospi(x):
     """``cos(π·x)`` for finite float64 ``x`` with ``|x| < 2^52``."""
     q, r = _quadrant(x)
@@ -163,7 +163,7 @@ def cospi(x):
     return _sin_kernel(t)
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, error_model="numpy", forceinline=True)
 def lgamma(x):
     """``log Γ(x)`` for float64 ``x > 0`` (inf at 0 and inf, NaN for NaN)."""
     if x != x:
