@@ -32,12 +32,25 @@ def _kernels(kind: int):
 
     @njit(cache=True, inline="always", error_model="numpy")
     def chunk(out, keys, key, starts, run, wide, a, b, c, first, stop):
+        # Elements first .. stop-1 of the block, run by run: the inner loop's element
+        # indices are consecutive, so a branch-free sample function vectorizes.
         sa, sb, sc = a.size > 1, b.size > 1, c.size > 1
-        for k in range(first, stop):
+        k = first
+        while k < stop:
             q = k // run
-            i = starts[q] + (k - q * run)
-            out[k] = sample(kind, keys, key, i, wide, a[k if sa else 0], b[k if sb else 0],
-                            c[k if sc else 0])
+            t0 = k - q * run
+            m = min(run - t0, stop - k)
+            i0 = starts[q] + t0
+            if sa or sb or sc:
+                for t in range(m):
+                    j = k + t
+                    out[j] = sample(kind, keys, key, i0 + t, wide, a[j if sa else 0],
+                                    b[j if sb else 0], c[j if sc else 0])
+            else:
+                a0, b0, c0 = a[0], b[0], c[0]
+                for t in range(m):
+                    out[k + t] = sample(kind, keys, key, i0 + t, wide, a0, b0, c0)
+            k += m
 
     @njit(cache=True, parallel=True, error_model="numpy")
     def parallel(out, keys, key, starts, run, wide, a, b, c):
