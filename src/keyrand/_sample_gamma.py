@@ -18,6 +18,7 @@ from ._checks import check_fits
 from ._codes import Dist
 from ._dist_spec import (
     ShapeLike,
+    block_checks,
     check,
     elementwise,
     float_outputs,
@@ -79,7 +80,7 @@ def _continuous(fn: str, kind: Dist, shape: ShapeLike | None, dtype: object, key
     dims = output_shape(shape, fn, *params.values())
     for name, test in checks:
         test(params[name], fn, name)
-    return elementwise(call, dims, d, kind, params)
+    return elementwise(call, dims, d, kind, params, check_param=block_checks(fn, checks))
 
 
 def _finite(x: np.ndarray, fn: str, name: str) -> None:
