@@ -19,10 +19,11 @@ from dist_check import Recorder, host_dist, host_library, key_of
 import keyrand as kr
 from keyrand._registry import SAMPLERS
 
-#: MLX's samplers and the additions that do not use element streams.
+#: MLX's samplers, the additions that do not use element streams, and those without a
+#: ``shape`` that tests/test_dists_gamma.py compares itself (permuted).
 NOT_ELEMENT_STREAMS = {"bits", "split", "uniform", "normal", "truncated_normal", "gumbel",
                        "laplace", "bernoulli", "randint", "categorical", "permutation",
-                       "multivariate_normal", "integers"}
+                       "multivariate_normal", "integers", "permuted"}
 
 
 def test_every_distribution_has_cases():

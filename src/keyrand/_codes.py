@@ -261,6 +261,22 @@ class Dist(IntEnum):
     UNIFORM = 2
     #: The Box–Muller normal of lane 0 (uniforms 0 and 1): for orthogonal and friends.
     NORMAL = 3
+    BETA = 10
+    CHISQUARE = 11
+    T = 12
+    F = 13
+    LOGGAMMA = 14
+    GENERALIZED_NORMAL = 15
+    MAXWELL = 16
+    DOUBLE_SIDED_MAXWELL = 17
+    #: ``exp(a)`` of a parameter (dirichlet's normalisation): keyrand's exp on every backend.
+    DIRICHLET_EXP = 18
+    #: A uniform index below ``a`` (choice with replacement).
+    CHOICE_INDEX = 19
+    #: ``−log(u)/a``: an item's exponential race key (choice without replacement).
+    CHOICE_KEY = 20
+    #: Word ``a`` of pair 0 of lane 0: half of an element's 64-bit sort key (permuted).
+    PERMUTED_WORD = 21
 
 
 #: First counter word of the element streams, "dist" in ASCII: pair ``c`` of lane ``l`` of

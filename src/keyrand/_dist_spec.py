@@ -21,7 +21,7 @@ from ._checks import broadcast_shapes, check_fits, check_nonnegative, check_shap
 from ._codes import Dist
 from ._dtypes import as_dtype, bfloat16, float16, float32, float64, to_numpy
 from ._registry import Start, aligned, host_values
-from ._spec import Block, DrawSpec, Param
+from ._spec import Block, DrawSpec, Param, StandIn, stand_in
 
 ShapeLike = Sequence[int]
 
@@ -47,16 +47,38 @@ def parameter(value: object, fn: str, name: str) -> np.ndarray:
     if arr.dtype.kind not in "biuf":
         raise TypeError(f"[{fn}] {name} must be a real number or an array of real numbers, "
                         f"not {arr.dtype}.")
+    if isinstance(value, StandIn):
+        return stand_in(np.float64, arr.shape)
     return arr.astype(np.float64)
+
+
+def block_checks(fn: str, checks: Sequence[tuple[str, Callable[..., None]]]
+                 ) -> Callable[[str, Any], None]:
+    """A DrawSpec's ``check_param``: the value checks of ``checks`` run on a parameter block.
+
+    ``checks`` pairs a parameter name with a ``test(x, fn, name)`` (e.g.
+    :func:`positive`); :mod:`keyrand.dask` runs them on each block of a Dask
+    array parameter, whose values the prepare function could not check.
+    """
+    return functools.partial(_check_block, fn, tuple(checks))
+
+
+def _check_block(fn: str, checks: tuple, name: str, value: object) -> None:
+    for n, test in checks:
+        if n == name:
+            test(parameter(value, fn, n), fn, n)
 
 
 def check(ok: np.ndarray, fn: str, name: str, what: str) -> None:
     """Refuse parameter values where ``ok`` is False (NaN counts as allowed: it gives NaN).
 
+    A check of a Dask stand-in (:class:`~keyrand._spec.StandIn`) passes: its
+    blocks are checked when computed (:func:`block_checks`).
+
     Raises:
         ValueError: naming the function, the argument and ``what`` it must be.
     """
-    if not np.all(ok):
+    if not isinstance(ok, StandIn) and not np.all(ok):
         raise ValueError(f"[{fn}] {name} must be {what}.")
 
 

@@ -191,6 +191,12 @@ DIST_CONST = {
     "squeeze": 0.0331,  # Marsaglia–Tsang: accept at once when u < 1 − 0.0331·x⁴
 }
 
+#: The gamma family's constants (docs/distributions.md §3.3): beta draws its two gammas
+#: directly when both shapes lie in [1, direct_max) (their sum cannot overflow).
+DIST_GAMMA = {
+    "direct_max": 1e300,
+}
+
 # ------------------------------------------------------------------ float16 / bfloat16 (§4.2)
 
 #: 2^-14, the smallest normal float16, as float32 bits: smaller magnitudes round as subnormals.

@@ -50,6 +50,19 @@ class Param(NamedTuple):
     why: str = ""
 
 
+class StandIn(np.ndarray):
+    """A parameter known by its shape and dtype alone: a Dask array in :mod:`keyrand.dask`.
+
+    Value checks skip it; the blocks of the Dask array are checked as they are
+    computed, through the DrawSpec's ``check_param``.
+    """
+
+
+def stand_in(dtype: np.dtype, shape: tuple[int, ...]) -> StandIn:
+    """Zeros of ``dtype`` and ``shape`` (zero strides) marked as a :class:`StandIn`."""
+    return np.broadcast_to(np.zeros((), dtype), shape).view(StandIn)
+
+
 class Block(NamedTuple):
     """Where a finishing step runs.
 

@@ -48,7 +48,7 @@ except ImportError as err:  # pragma: no cover - depends on the environment
 from . import _backend
 from ._dtypes import to_numpy
 from ._registry import SAMPLERS, Sampler
-from ._spec import DrawSpec, Param, block_runs, execute, execute_block
+from ._spec import DrawSpec, Param, block_runs, execute, execute_block, stand_in
 
 __all__ = ["block_runs", *SAMPLERS]
 
@@ -213,7 +213,7 @@ def _stand_ins(fn: str, sampler: Sampler, bound: inspect.BoundArguments
                 continue
             arrays[arg] = v
             lazy.add(arg)
-            bound.arguments[arg] = np.broadcast_to(np.zeros((), v.dtype), v.shape)
+            bound.arguments[arg] = stand_in(v.dtype, v.shape)
         elif arg in sampler.arrays and _is_array(v):
             arrays[arg] = da.from_array(v if isinstance(v, np.ndarray) or type(
                 v).__module__.startswith("cupy") else to_numpy(v), chunks=-1)

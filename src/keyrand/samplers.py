@@ -17,8 +17,20 @@ from ._checks import check_nonnegative, check_shape
 from ._keys import check_key
 from ._registry import SAMPLERS
 from ._sample_bits import bits, permutation, split
+from ._sample_choice import choice, permuted
 from ._sample_continuous import exponential
-from ._sample_gamma import gamma
+from ._sample_gamma import (
+    beta,
+    chisquare,
+    dirichlet,
+    double_sided_maxwell,
+    f,
+    gamma,
+    generalized_normal,
+    loggamma,
+    maxwell,
+    t,
+)
 from ._sample_gumbel import categorical, gumbel, laplace
 from ._sample_integers import integers
 from ._sample_normal import multivariate_normal, normal, truncated_normal
@@ -27,20 +39,31 @@ from ._spec import execute, execute_range
 
 __all__ = [
     "bernoulli",
+    "beta",
     "bits",
     "categorical",
+    "chisquare",
+    "choice",
+    "dirichlet",
+    "double_sided_maxwell",
     "exponential",
+    "f",
     "gamma",
+    "generalized_normal",
     "gumbel",
     "integers",
     "laplace",
+    "loggamma",
+    "maxwell",
     "multivariate_normal",
     "normal",
     "permutation",
+    "permuted",
     "randint",
     "sample",
     "sample_range",
     "split",
+    "t",
     "truncated_normal",
     "uniform",
 ]
