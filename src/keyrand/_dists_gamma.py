@@ -27,7 +27,7 @@ _F64 = np.float64
 _DIRECT_MAX = DIST_GAMMA["direct_max"]
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, error_model="numpy", forceinline=True)
 def _beta_tiny(keys, key, i, a, b, wide):
     """Beta when both log-gammas are −inf (a, b < 1e-308): 1 when ``log u_a/a > log u_b/b``."""
     sa = marsaglia_tsang(keys, key, 0, i, a + 1.0, wide)[1]
@@ -35,7 +35,7 @@ def _beta_tiny(keys, key, i, a, b, wide):
     return 1.0 if log(sa) * b > log(sb) * a else 0.0
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, error_model="numpy", forceinline=True)
 def _beta(keys, key, i, wide, a, b, c):
     # G(a) from lane 0, G(b) from lane 1: G_a / (G_a + G_b) (docs/distributions.md §3.3).
     if a != a or b != b:
@@ -58,13 +58,13 @@ def _beta(keys, key, i, wide, a, b, c):
     return x / (x + y)
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, error_model="numpy", forceinline=True)
 def _chisquare(keys, key, i, wide, a, b, c):
     # 2·G(df/2) from lane 0 (§3.4).
     return 2.0 * standard_gamma(keys, key, 0, i, 0.5 * a, wide)
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, error_model="numpy", forceinline=True)
 def _t(keys, key, i, wide, a, b, c):
     # z·√(h / G(h)), h = df/2: z from lane 0, G from lane 1; in log space for h < 1 (§3.5).
     z = normal(keys, key, 0, i, 0, wide)
@@ -78,7 +78,7 @@ def _t(keys, key, i, wide, a, b, c):
     return z * exp(0.5 * (log(h) - log_gamma(keys, key, 1, i, h, wide)))
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, error_model="numpy", forceinline=True)
 def _f(keys, key, i, wide, a, b, c):
     # (G(h_n)/h_n) / (G(h_d)/h_d), h = df/2: numerator lane 0, denominator lane 1 (§3.6).
     if a != a or b != b:
@@ -94,19 +94,19 @@ def _f(keys, key, i, wide, a, b, c):
     return exp(ln - ld)
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, error_model="numpy", forceinline=True)
 def _loggamma(keys, key, i, wide, a, b, c):
     # log G(a) from lane 0, without underflow (§3.7).
     return log_gamma(keys, key, 0, i, a, wide)
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, error_model="numpy", forceinline=True)
 def _sign(keys, key, i, wide):
     """+1 or −1 from uniform 0 of lane 1 (+1 when it is below ½)."""
     return 1.0 if uniforms(keys, key, 1, i, 0, wide)[0] < 0.5 else -1.0
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, error_model="numpy", forceinline=True)
 def _generalized_normal(keys, key, i, wide, a, b, c):
     # ±exp(log G(1/p) / p): G from lane 0, the sign from lane 1 (§3.8).
     if a != a:
@@ -114,7 +114,7 @@ def _generalized_normal(keys, key, i, wide, a, b, c):
     return _sign(keys, key, i, wide) * exp(log_gamma(keys, key, 0, i, 1.0 / a, wide) / a)
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, error_model="numpy", forceinline=True)
 def _maxwell_norm(keys, key, i, wide):
     """√(x² + y² + z²) of the normals from uniforms 0–5 of lane 0."""
     x = normal(keys, key, 0, i, 0, wide)
@@ -123,25 +123,25 @@ def _maxwell_norm(keys, key, i, wide):
     return np.sqrt(x * x + y * y + z * z)
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, error_model="numpy", forceinline=True)
 def _maxwell(keys, key, i, wide, a, b, c):
     # The norm of three normals (§3.9).
     return _maxwell_norm(keys, key, i, wide)
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, error_model="numpy", forceinline=True)
 def _double_sided_maxwell(keys, key, i, wide, a, b, c):
     # sign·maxwell·scale + loc: maxwell from lane 0, the sign from lane 1 (§3.10).
     return _sign(keys, key, i, wide) * _maxwell_norm(keys, key, i, wide) * b + a
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, error_model="numpy", forceinline=True)
 def _dirichlet_exp(keys, key, i, wide, a, b, c):
     # exp of a log-gamma less its row's largest (dirichlet's finishing step, §6.1); no words.
     return exp(a)
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, error_model="numpy", forceinline=True)
 def _choice_index(keys, key, i, wide, a, b, c):
     # A uniform index below n = a (< 2^53): attempt t masks the 64 bits of pair t of lane 0
     # to the next power of two and accepts a value below n (§6.2).
@@ -158,13 +158,13 @@ def _choice_index(keys, key, i, wide, a, b, c):
             return _F64(x)
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, error_model="numpy", forceinline=True)
 def _choice_key(keys, key, i, wide, a, b, c):
     # The exponential race key −log(u)/p of population item i (choice without replacement, §6.2).
     return -log(uniforms(keys, key, 0, i, 0, wide)[0]) / a
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, error_model="numpy", forceinline=True)
 def _permuted_word(keys, key, i, wide, a, b, c):
     # Word a (0 or 1) of pair 0 of lane 0: the two halves of element i's 64-bit sort key (§6.3).
     w0, w1 = pair(keys, key, 0, i, 0)
