@@ -72,7 +72,10 @@ def test_source_compiles_with_nvcc(tmp_path):
         f"const kr_u32 *, kr_u64, kr_u64, int, KR_PARAM_ARGS);"
         for k, r, t in ((1, 1, "float"), (2, 0, "float"), (3, 2, "float"), (4, 0, "float"),
                         (12, 0, "double"), (11, 1, "int"), (13, 9, "unsigned int"))
-    )
+    ) + "\n" + "\n".join(  # and every distribution's kernel (docs/distributions.md)
+        f"template __global__ void kr_dist<{int(d)}, float>(float *, const kr_u32 *, "
+        "const kr_i64 *, kr_u64, kr_u64, int, const double *, kr_u64, const double *, kr_u64, "
+        "const double *, kr_u64);" for d in _codes.Dist)
     path = tmp_path / "kr.cu"
     path.write_text(_cuda.source() + "\n" + inst + "\n")
     res = subprocess.run(["nvcc", *_gpu.OPTIONS, "-c", str(path), "-o",

@@ -10,7 +10,7 @@
 // functions are host-compilable too (KR_HD): tests/test_dists_cuda.py compiles them with
 // the host's C++ compiler and compares them with the Numba kernels on any machine.
 
-#ifdef __CUDA_ARCH__
+#ifdef __CUDACC__
 #define KR_HD __device__ __forceinline__
 __device__ __forceinline__ kr_i64 kr_f64_bits(double x) { return __double_as_longlong(x); }
 __device__ __forceinline__ double kr_f64_from(kr_i64 b) { return __longlong_as_double(b); }
@@ -21,14 +21,14 @@ inline double kr_f64_from(kr_i64 b) { double x; __builtin_memcpy(&x, &b, 8); ret
 #endif
 
 KR_HD double kr_sqrt64(double x) {
-#ifdef __CUDA_ARCH__
+#ifdef __CUDACC__
     return sqrt(x);
 #else
     return __builtin_sqrt(x);
 #endif
 }
 KR_HD double kr_floor64(double x) {
-#ifdef __CUDA_ARCH__
+#ifdef __CUDACC__
     return floor(x);
 #else
     return __builtin_floor(x);
