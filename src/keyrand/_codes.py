@@ -261,6 +261,11 @@ class Dist(IntEnum):
     UNIFORM = 2
     #: The Box–Muller normal of lane 0 (uniforms 0 and 1): for orthogonal and friends.
     NORMAL = 3
+    POISSON = 50
+    BINOMIAL = 51
+    NEGATIVE_BINOMIAL = 52
+    NONCENTRAL_CHISQUARE = 53
+    NONCENTRAL_F = 54
 
 
 #: First counter word of the element streams, "dist" in ASCII: pair ``c`` of lane ``l`` of

@@ -18,6 +18,14 @@ from ._keys import check_key
 from ._registry import SAMPLERS
 from ._sample_bits import bits, permutation, split
 from ._sample_continuous import exponential
+from ._sample_discrete import (
+    binomial,
+    multinomial,
+    negative_binomial,
+    noncentral_chisquare,
+    noncentral_f,
+    poisson,
+)
 from ._sample_gamma import gamma
 from ._sample_gumbel import categorical, gumbel, laplace
 from ._sample_integers import integers
@@ -27,6 +35,7 @@ from ._spec import execute, execute_range
 
 __all__ = [
     "bernoulli",
+    "binomial",
     "bits",
     "categorical",
     "exponential",
@@ -34,9 +43,14 @@ __all__ = [
     "gumbel",
     "integers",
     "laplace",
+    "multinomial",
     "multivariate_normal",
+    "negative_binomial",
+    "noncentral_chisquare",
+    "noncentral_f",
     "normal",
     "permutation",
+    "poisson",
     "randint",
     "sample",
     "sample_range",
