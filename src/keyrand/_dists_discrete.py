@@ -211,8 +211,10 @@ def _btrs(keys, key, i, n, p, wide):
 
 @njit(cache=True, error_model="numpy")
 def _binomial(keys, key, i, wide, a, b, c):
-    # a = n (integral, ≥ 0), b = p in [0, 1]; p > ½ draws n − Binomial(n, 1 − p).
+    # a = n (integral, ≥ 0), b = p in [0, 1] (NaN otherwise); p > ½: n − Binomial(n, 1 − p).
     n, p = a, b
+    if not (n >= 0.0 and n < math.inf and math.floor(n) == n and p >= 0.0 and p <= 1.0):
+        return math.nan
     if n == 0.0 or p == 0.0:
         return 0.0
     if p == 1.0:
@@ -228,8 +230,11 @@ def _binomial(keys, key, i, wide, a, b, c):
 
 @njit(cache=True, error_model="numpy")
 def _negative_binomial(keys, key, i, wide, a, b, c):
-    # Poisson (lane 1) of λ = G·(1 − p)/p, G ~ Gamma(n) (lane 0); λ clipped at 2^52.
+    # Poisson (lane 1) of λ = G·(1 − p)/p, G ~ Gamma(n) (lane 0); λ clipped at 2^52; NaN
+    # outside n > 0, p in (0, 1].
     n, p = a, b
+    if not (n > 0.0 and n < math.inf and p > 0.0 and p <= 1.0):
+        return math.nan
     if p == 1.0:
         return 0.0
     lam = standard_gamma(keys, key, 0, i, n, wide) * ((1.0 - p) / p)

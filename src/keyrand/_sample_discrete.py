@@ -13,6 +13,7 @@ are in :mod:`keyrand._dists_discrete`.
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -66,6 +67,86 @@ def _count(x: np.ndarray, fn: str, name: str, d: np.dtype) -> None:
     check(x <= top, fn, name, f"at most {top:.0f} for dtype {d}")
 
 
+def _lam(x: np.ndarray, fn: str, name: str, d: np.dtype) -> None:
+    _not_nan(x, fn, name)
+    nonnegative(x, fn, name)
+    top = max_mean(d)
+    check(x <= top, fn, name, f"at most {top:.6g} for dtype {d}")
+
+
+def _probability(x: np.ndarray, fn: str, name: str, d: np.dtype) -> None:
+    _not_nan(x, fn, name)
+    probability(x, fn, name)
+
+
+def _successes(x: np.ndarray, fn: str, name: str, d: np.dtype) -> None:
+    _not_nan(x, fn, name)
+    positive(x, fn, name)
+    check(np.isfinite(x), fn, name, "finite")
+
+
+def _success_probability(x: np.ndarray, fn: str, name: str, d: np.dtype) -> None:
+    _not_nan(x, fn, name)
+    check((x > 0) & (x <= 1), fn, name, "in (0, 1]")
+
+
+def _positive(x: np.ndarray, fn: str, name: str, d: np.dtype) -> None:
+    positive(x, fn, name)
+
+
+def _nonnegative(x: np.ndarray, fn: str, name: str, d: np.dtype) -> None:
+    nonnegative(x, fn, name)
+
+
+def _categories(x: np.ndarray, fn: str, name: str, d: np.dtype) -> None:
+    _probability(x, fn, name, d)
+    check(x.sum(axis=-1) > 0, fn, name, "of positive sum along its last axis")
+
+
+Checks = dict[str, Callable[[np.ndarray, str, str, np.dtype], None]]
+
+
+def _stand_in(raw: object) -> bool:
+    """True for keyrand.dask's placeholder of a Dask array parameter: zeros of zero strides.
+
+    Its values are unknown when the graph is built; every block checks its own
+    (:func:`_check_block`).
+    """
+    return (isinstance(raw, np.ndarray) and raw.size > 0 and raw.ndim > 0
+            and not any(raw.strides) and not raw.any())
+
+
+def _check_now(fn: str, d: np.dtype, checks: Checks, raw: dict[str, object],
+               values: dict[str, np.ndarray]) -> bool:
+    """Check every parameter but Dask's placeholders; True when none was a placeholder."""
+    for name, v in values.items():
+        if not _stand_in(raw[name]):
+            checks[name](v, fn, name, d)
+    return not any(_stand_in(r) for r in raw.values())
+
+
+def _check_block(fn: str, d: np.dtype, checks: Checks, block: Block, values: Any,
+                 **arrays: Any) -> Any:
+    """Check a block's array parameters (the values of Dask arrays arrive here), then pass."""
+    for name, v in arrays.items():
+        checks[name](host_values(v), fn, name, d)
+    return values
+
+
+def _draw(call: Start, dims: tuple[int, ...], d: np.dtype, kind: Dist, checks: Checks,
+          params: dict[str, np.ndarray]) -> DrawSpec:
+    return elementwise(call, dims, d, kind, params,
+                       finish=functools.partial(_check_block, call.fn, d, checks))
+
+
+_POISSON: Checks = {"lam": _lam}
+_BINOMIAL: Checks = {"n": _count, "p": _probability}
+_NEGATIVE_BINOMIAL: Checks = {"n": _successes, "p": _success_probability}
+_NONCENTRAL_CHISQUARE: Checks = {"df": _positive, "nonc": _nonnegative}
+_NONCENTRAL_F: Checks = {"dfnum": _positive, "dfden": _positive, "nonc": _nonnegative}
+_MULTINOMIAL: Checks = {"n": _count, "p": _categories}
+
+
 @sampler("poisson", arrays=("lam",), broadcasts="shape, lam", cli=True)
 def poisson(lam: object, shape: ShapeLike | None = None, dtype: object = np.int32,
             key: object = None, stream: object = None) -> DrawSpec:
@@ -98,11 +179,9 @@ def poisson(lam: object, shape: ShapeLike | None = None, dtype: object = np.int3
     d = integer_outputs(fn, dtype)
     call = Start(fn, key, stream)
     dims = output_shape(shape, fn, lam_in)
-    _not_nan(lam_in, fn, "lam")
-    nonnegative(lam_in, fn, "lam")
-    top = max_mean(d)
-    check(lam_in <= top, fn, "lam", f"at most {top:.6g} for dtype {d}")
-    return elementwise(call, dims, d, Dist.POISSON, {"lam": lam_in})
+    params = {"lam": lam_in}
+    _check_now(fn, d, _POISSON, {"lam": lam}, params)
+    return _draw(call, dims, d, Dist.POISSON, _POISSON, params)
 
 
 @sampler("binomial", arrays=("n", "p"), broadcasts="shape, n, p", cli=True)
@@ -138,10 +217,9 @@ def binomial(n: object, p: object, shape: ShapeLike | None = None, dtype: object
     d = integer_outputs(fn, dtype)
     call = Start(fn, key, stream)
     dims = output_shape(shape, fn, n_in, p_in)
-    _count(n_in, fn, "n", d)
-    _not_nan(p_in, fn, "p")
-    probability(p_in, fn, "p")
-    return elementwise(call, dims, d, Dist.BINOMIAL, {"n": n_in, "p": p_in})
+    params = {"n": n_in, "p": p_in}
+    _check_now(fn, d, _BINOMIAL, {"n": n, "p": p}, params)
+    return _draw(call, dims, d, Dist.BINOMIAL, _BINOMIAL, params)
 
 
 @sampler("negative_binomial", arrays=("n", "p"), broadcasts="shape, n, p", cli=True)
@@ -177,17 +255,14 @@ def negative_binomial(n: object, p: object, shape: ShapeLike | None = None,
     d = integer_outputs(fn, dtype)
     call = Start(fn, key, stream)
     dims = output_shape(shape, fn, n_in, p_in)
-    _not_nan(n_in, fn, "n")
-    _not_nan(p_in, fn, "p")
-    positive(n_in, fn, "n")
-    check(np.isfinite(n_in), fn, "n", "finite")
-    check((p_in > 0) & (p_in <= 1), fn, "p", "in (0, 1]")
-    top = max_mean(d)
-    with np.errstate(over="ignore", divide="ignore"):
-        bound = (1.0 - p_in) / p_in * (n_in + 10.0 * np.sqrt(n_in) + 40.0)
-    check(bound <= top, fn, "n, p", f"such that (1 − p)/p·(n + 10√n + 40) ≤ {top:.6g} "
-          f"for dtype {d}")
-    return elementwise(call, dims, d, Dist.NEGATIVE_BINOMIAL, {"n": n_in, "p": p_in})
+    params = {"n": n_in, "p": p_in}
+    if _check_now(fn, d, _NEGATIVE_BINOMIAL, {"n": n, "p": p}, params):
+        top = max_mean(d)
+        with np.errstate(over="ignore", divide="ignore"):
+            bound = (1.0 - p_in) / p_in * (n_in + 10.0 * np.sqrt(n_in) + 40.0)
+        check(bound <= top, fn, "n, p", f"such that (1 − p)/p·(n + 10√n + 40) ≤ {top:.6g} "
+              f"for dtype {d}")
+    return _draw(call, dims, d, Dist.NEGATIVE_BINOMIAL, _NEGATIVE_BINOMIAL, params)
 
 
 @sampler("noncentral_chisquare", arrays=("df", "nonc"), broadcasts="shape, df, nonc",
@@ -225,9 +300,9 @@ def noncentral_chisquare(df: object, nonc: object, shape: ShapeLike | None = Non
     d = float_outputs(fn, dtype)
     call = Start(fn, key, stream)
     dims = output_shape(shape, fn, df_in, nonc_in)
-    positive(df_in, fn, "df")
-    nonnegative(nonc_in, fn, "nonc")
-    return elementwise(call, dims, d, Dist.NONCENTRAL_CHISQUARE, {"df": df_in, "nonc": nonc_in})
+    params = {"df": df_in, "nonc": nonc_in}
+    _check_now(fn, d, _NONCENTRAL_CHISQUARE, {"df": df, "nonc": nonc}, params)
+    return _draw(call, dims, d, Dist.NONCENTRAL_CHISQUARE, _NONCENTRAL_CHISQUARE, params)
 
 
 @sampler("noncentral_f", arrays=("dfnum", "dfden", "nonc"),
@@ -265,11 +340,9 @@ def noncentral_f(dfnum: object, dfden: object, nonc: object, shape: ShapeLike | 
     d = float_outputs(fn, dtype)
     call = Start(fn, key, stream)
     dims = output_shape(shape, fn, num_in, den_in, nonc_in)
-    positive(num_in, fn, "dfnum")
-    positive(den_in, fn, "dfden")
-    nonnegative(nonc_in, fn, "nonc")
-    return elementwise(call, dims, d, Dist.NONCENTRAL_F,
-                       {"dfnum": num_in, "dfden": den_in, "nonc": nonc_in})
+    params = {"dfnum": num_in, "dfden": den_in, "nonc": nonc_in}
+    _check_now(fn, d, _NONCENTRAL_F, {"dfnum": dfnum, "dfden": dfden, "nonc": nonc}, params)
+    return _draw(call, dims, d, Dist.NONCENTRAL_F, _NONCENTRAL_F, params)
 
 
 @sampler("multinomial", arrays=("n", "p"), broadcasts="shape, n, p")
@@ -312,13 +385,11 @@ def multinomial(n: object, p: object, shape: ShapeLike | None = None,
     if p_in.ndim == 0 or p_in.shape[-1] == 0:
         raise ValueError(f"[{fn}] p must have a last axis of at least one category.")
     dims = (*output_shape(shape, fn, n_in, p_in[..., 0]), p_in.shape[-1])
-    _count(n_in, fn, "n", d)
-    _not_nan(p_in, fn, "p")
-    probability(p_in, fn, "p")
-    check(p_in.sum(axis=-1) > 0, fn, "p", "of positive sum along its last axis")
+    _check_now(fn, d, _MULTINOMIAL, {"n": n, "p": p}, {"n": n_in, "p": p_in})
     call.ready()
     key_ = call.checked_key()
-    arrays = {"n": Param(*aligned("n", n_in[..., None], len(dims))),
+    batch = len(dims) - 1
+    arrays = {"n": Param("n", n_in, tuple(range(batch - n_in.ndim, batch))),
               "p": Param(*aligned("p", p_in, len(dims)))}
     step = functools.partial(_multinomial_finish, key_, d)
     return call.spec(dims, d, None, key=key_, finish=step, params=arrays,
@@ -329,11 +400,12 @@ def multinomial(n: object, p: object, shape: ShapeLike | None = None,
 def _multinomial_finish(key: Any, d: np.dtype, block: Block, values: None, n: Any,
                         p: Any) -> Any:
     """Counts of the block's rows: conditional binomials column by column."""
+    _check_block("multinomial", d, _MULTINOMIAL, block, None, n=n, p=p)
     b, extent, runs = block.backend, block.shape, block.runs
     k = extent[-1]
     index = (runs.starts[:, None] + np.arange(runs.run)[None, :]).reshape(-1, k)
     rows = index.shape[0]
-    left = np.broadcast_to(host_values(n), (*extent[:-1], 1)).reshape(rows).astype(np.float64)
+    left = np.broadcast_to(host_values(n), extent[:-1]).reshape(rows).astype(np.float64)
     probs = np.broadcast_to(host_values(p), extent).reshape(rows, k).astype(np.float64)
     tail = np.cumsum(probs[:, ::-1], axis=1)[:, ::-1]
     with np.errstate(invalid="ignore", divide="ignore"):

@@ -113,6 +113,8 @@ KR_HD double kr_btrs(const KrStream &s, double n, double p) {
 }
 KR_HD double kr_dist_binomial(const KrStream &s, double a, double b, double c) {
     const double n = a, p = b;
+    if (!(n >= 0.0 && n < kr_inf64() && kr_floor64(n) == n && p >= 0.0 && p <= 1.0))
+        return kr_nan64();
     if (n == 0.0 || p == 0.0) return 0.0;
     if (p == 1.0) return n;
     const bool flip = p > 0.5;
@@ -122,6 +124,7 @@ KR_HD double kr_dist_binomial(const KrStream &s, double a, double b, double c) {
 }
 KR_HD double kr_dist_negative_binomial(const KrStream &s, double a, double b, double c) {
     const double n = a, p = b;
+    if (!(n > 0.0 && n < kr_inf64() && p > 0.0 && p <= 1.0)) return kr_nan64();
     if (p == 1.0) return 0.0;
     double lam = kr_standard_gamma(s, 0, n) * ((1.0 - p) / p);
     if (lam > KR_DD_LAM_CLIP) lam = KR_DD_LAM_CLIP;
