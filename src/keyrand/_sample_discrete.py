@@ -47,7 +47,7 @@ def max_mean(d: np.dtype) -> float:
     """The largest mean λ whose Poisson samples fit ``d``: ``λ + 20·√λ ≤ max(d)``, at most 2^50.
 
     A sample lies above ``λ + 20√λ`` with probability below 1e-80; int32 allows
-    λ ≤ 2 146 552 000 (about), int64 λ ≤ 2^50.
+    λ ≤ 2 146 557 027.98, int64 λ ≤ 2^50.
     """
     top = float(np.iinfo(d).max)
     root = (-20.0 + np.sqrt(400.0 + 4.0 * top)) / 2.0
