@@ -45,9 +45,37 @@ CASES: dict[str, list[dict]] = {
                   {"alpha": np.array([[0.1, 0.1], [5.0, np.nan]])}],
     "choice": [{"a": 1000}, {"a": 1}, {"a": 3, "p": np.array([0.2, 0.0, 0.8])},
                {"a": 100_000, "replace": False}],
+    # Inversion below λ = 10, PTRS from 10; int32's range holds λ up to ~2.1e9.
+    "poisson": [{"lam": 4.0}, {"lam": 0.0}, {"lam": 1e-300}, {"lam": 1e-3}, {"lam": 9.999},
+                {"lam": 10.0}, {"lam": 37.5}, {"lam": 1e6}, {"lam": 2e9},
+                {"lam": np.array([0.0, 1e-3, 3.0, 9.9, 10.0, 100.0, 1e6])}],
+    # Inversion while n·min(p, 1 − p) < 10, BTRS otherwise; p > ½ by symmetry.
+    "binomial": [{"n": 40.0, "p": 0.3}, {"n": 0.0, "p": 0.3}, {"n": 10.0, "p": 0.0},
+                 {"n": 10.0, "p": 1.0}, {"n": 30.0, "p": 0.7}, {"n": 100.0, "p": 0.9},
+                 {"n": 1e9, "p": 1e-9}, {"n": 1e9, "p": 0.5}, {"n": 2e9, "p": 1.0 - 1e-9},
+                 {"n": np.array([0.0, 5.0, 50.0, 1000.0, 1e9]),
+                  "p": np.array([0.5, 0.01, 0.5, 0.99, 1e-8])}],
+    "negative_binomial": [{"n": 2.0, "p": 0.4}, {"n": 0.01, "p": 0.3}, {"n": 1e3, "p": 0.01},
+                          {"n": 5.0, "p": 1.0}, {"n": 1e-3, "p": 1e-4},
+                          {"n": np.array([0.5, 1.0, 30.0]), "p": np.array([0.9, 0.5, 0.05])}],
+    # df > 1: χ²(df − 1) + (Z + √nonc)²; df ≤ 1: the Poisson mixture; nonc = 0: χ²(df).
+    "noncentral_chisquare": [{"df": 3.0, "nonc": 2.0}, {"df": 0.5, "nonc": 2.0},
+                             {"df": 1.0, "nonc": 0.0}, {"df": 1.0, "nonc": 40.0},
+                             {"df": 2.0, "nonc": 1e6}, {"df": 0.3, "nonc": 1e-3},
+                             {"df": np.array([0.5, 2.0, 1.0, np.nan, 3.0, np.inf]),
+                              "nonc": np.array([1.0, 0.0, np.inf, 1.0, np.nan, 2.0])}],
+    "noncentral_f": [{"dfnum": 3.0, "dfden": 20.0, "nonc": 2.0},
+                     {"dfnum": 0.5, "dfden": 5.0, "nonc": 30.0},
+                     {"dfnum": 2.0, "dfden": 2.0, "nonc": 0.0},
+                     {"dfnum": np.array([1.0, np.nan, 4.0]), "dfden": np.array([3.0, 1.0, 1e6]),
+                      "nonc": np.array([0.5, 1.0, 100.0])}],
+    # Conditional binomials per category (inversion and BTRS), a zero category, array n.
+    "multinomial": [{"n": 100.0, "p": np.array([0.2, 0.3, 0.5])},
+                    {"n": 1e6, "p": np.array([1e-6, 0.0, 0.7, 0.3])},
+                    {"n": np.array([[0.0], [7.0], [5000.0]]), "p": np.array([0.5, 0.25, 0.25])}],
 }
 
 #: Distributions with integer outputs (drawn in INT_DTYPES).
-DISCRETE: set[str] = {"choice"}
+DISCRETE: set[str] = {"choice", "poisson", "binomial", "negative_binomial", "multinomial"}
 #: Distributions whose output adds an event axis (not elementwise: no Dask chunking of it).
-MULTIVARIATE: set[str] = {"dirichlet", "choice"}
+MULTIVARIATE: set[str] = {"dirichlet", "choice", "multinomial"}

@@ -277,6 +277,11 @@ class Dist(IntEnum):
     CHOICE_KEY = 20
     #: Word ``a`` of pair 0 of lane 0: half of an element's 64-bit sort key (permuted).
     PERMUTED_WORD = 21
+    POISSON = 50
+    BINOMIAL = 51
+    NEGATIVE_BINOMIAL = 52
+    NONCENTRAL_CHISQUARE = 53
+    NONCENTRAL_F = 54
 
 
 #: First counter word of the element streams, "dist" in ASCII: pair ``c`` of lane ``l`` of

@@ -130,6 +130,7 @@ def _constants() -> dict[str, str]:
     out |= {f"KR_FM_{name.upper()}": f"({_f64(v)})" for name, v in c.FMATH.items()}
     out |= {f"KR_DC_{name.upper()}": f"({_f64(v)})" for name, v in c.DIST_CONST.items()}
     out |= {f"KR_DG_{name.upper()}": f"({_f64(v)})" for name, v in c.DIST_GAMMA.items()}
+    out |= {f"KR_DD_{name.upper()}": f"({_f64(v)})" for name, v in c.DIST_DISCRETE.items()}
     return out
 
 
@@ -180,7 +181,7 @@ def _log1pf_poly() -> str:
 #: device functions (host-compilable; the shared building blocks first, then one file per
 #: family), and the distributions' kernels.
 TEMPLATE = "kernels.cu"
-DIST_TEMPLATES = ("dists.cu", "dists_gamma.cu")
+DIST_TEMPLATES = ("dists.cu", "dists_gamma.cu", "dists_discrete.cu")
 DIST_KERNELS = "dist_kernels.cu"
 
 

@@ -197,6 +197,36 @@ DIST_GAMMA = {
     "direct_max": 1e300,
 }
 
+#: Constants of the discrete family (:mod:`keyrand._dists_discrete`, docs/distributions.md §5):
+#: Hörmann's PTRS (Poisson) and BTRS (binomial) hat parameters as published, the switches
+#: between inversion and transformed rejection, and the Stirling-error switch.
+DIST_DISCRETE = {
+    "ptrs_b0": 0.931,  # PTRS: b = 0.931 + 2.53·√λ
+    "ptrs_b1": 2.53,
+    "ptrs_a0": -0.059,  # a = −0.059 + 0.02483·b
+    "ptrs_a1": 0.02483,
+    "ptrs_ia0": 1.1239,  # 1/α = 1.1239 + 1.1328/(b − 3.4)
+    "ptrs_ia1": 1.1328,
+    "ptrs_ia2": 3.4,
+    "ptrs_vr0": 0.9277,  # v_r = 0.9277 − 3.6224/(b − 2)
+    "ptrs_vr1": 3.6224,
+    "ptrs_shift": 0.43,  # k = ⌊(2a/u_s + b)·u + λ + 0.43⌋
+    "btrs_b0": 1.15,  # BTRS: b = 1.15 + 2.53·√(npq)
+    "btrs_b1": 2.53,
+    "btrs_a0": -0.0873,  # a = −0.0873 + 0.0248·b + 0.01·p
+    "btrs_a1": 0.0248,
+    "btrs_a2": 0.01,
+    "btrs_vr0": 0.92,  # v_r = 0.92 − 4.2/b
+    "btrs_vr1": 4.2,
+    "btrs_al0": 2.83,  # α = (2.83 + 5.1/b)·√(npq)
+    "btrs_al1": 5.1,
+    "squeeze_us": 0.07,  # both: accept at once when u_s ≥ 0.07 and v ≤ v_r
+    "tail_us": 0.013,  # PTRS: reject at once when u_s < 0.013 and v > u_s
+    "switch": 10.0,  # inversion below λ = 10 (Poisson) and n·min(p, 1 − p) = 10 (binomial)
+    "stirling": 12.0,  # the Stirling error by its series from k = 12, by lgamma below
+    "lam_clip": 2.0**52,  # negative_binomial's gamma-mixed λ is clipped here (P < 1e-17)
+}
+
 # ------------------------------------------------------------------ float16 / bfloat16 (§4.2)
 
 #: 2^-14, the smallest normal float16, as float32 bits: smaller magnitudes round as subnormals.

@@ -19,6 +19,14 @@ from ._registry import SAMPLERS
 from ._sample_bits import bits, permutation, split
 from ._sample_choice import choice, permuted
 from ._sample_continuous import exponential
+from ._sample_discrete import (
+    binomial,
+    multinomial,
+    negative_binomial,
+    noncentral_chisquare,
+    noncentral_f,
+    poisson,
+)
 from ._sample_gamma import (
     beta,
     chisquare,
@@ -40,6 +48,7 @@ from ._spec import execute, execute_range
 __all__ = [
     "bernoulli",
     "beta",
+    "binomial",
     "bits",
     "categorical",
     "chisquare",
@@ -55,10 +64,15 @@ __all__ = [
     "laplace",
     "loggamma",
     "maxwell",
+    "multinomial",
     "multivariate_normal",
+    "negative_binomial",
+    "noncentral_chisquare",
+    "noncentral_f",
     "normal",
     "permutation",
     "permuted",
+    "poisson",
     "randint",
     "sample",
     "sample_range",
