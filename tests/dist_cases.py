@@ -44,7 +44,7 @@ CASES: dict[str, list[dict]] = {
                   {"alpha": np.array([1e-3, 0.5, 1e-200, 40.0])},
                   {"alpha": np.array([[0.1, 0.1], [5.0, np.nan]])}],
     "choice": [{"a": 1000}, {"a": 1}, {"a": 3, "p": np.array([0.2, 0.0, 0.8])},
-               {"a": 100_000, "replace": False}],
+               {"a": 200_000, "replace": False}],
 }
 
 #: Distributions with integer outputs (drawn in INT_DTYPES).

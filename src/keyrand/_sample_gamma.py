@@ -27,7 +27,7 @@ from ._dist_spec import (
     parameter,
     positive,
 )
-from ._dtypes import float32, float64
+from ._dtypes import float32, float64, to_numpy
 from ._registry import Start, aligned, host_values, sampler
 from ._spec import Block, DrawSpec, Param
 
@@ -375,7 +375,7 @@ def _finish_dirichlet(key: object, block: Block, values: None, alpha: object) ->
     logs = logs.reshape(extent)
     shifted = logs - logs.max(axis=-1, keepdims=True)
     e = b.dist(key, Runs.whole(shifted.size), Dist.DIRICHLET_EXP, False,
-               (b.xp.ascontiguousarray(shifted).reshape(-1), zero, zero), np.float64)
+               (to_numpy(shifted).reshape(-1), zero, zero), np.float64)
     e = e.reshape(extent)
     total = e[..., 0].copy()
     for k in range(1, extent[-1]):
