@@ -123,6 +123,7 @@ def _parameters(name: str) -> dict[str, inspect.Parameter]:
 def _sampler_table() -> str:
     """One line per sampler: its --param names with their defaults, and its default dtype."""
     lines = ["samplers and their parameters (--param NAME=VALUE; '=' gives the default):"]
+    width = max(len(name) for name in SAMPLERS) + 2
     for name in SAMPLERS:
         params = _parameters(name).values()
         shown = [p.name if p.default is inspect.Parameter.empty else f"{p.name}={p.default}"
@@ -130,7 +131,7 @@ def _sampler_table() -> str:
         dtype = inspect.signature(getattr(samplers, name)).parameters.get("dtype")
         if dtype is not None:
             shown.append(f"--dtype {np.dtype(dtype.default).name}")
-        lines.append(f"  {name:<18}{'  '.join(shown)}")
+        lines.append(f"  {name:<{width}}{'  '.join(shown)}")
     lines.append("A parameter without a default is required. Integers are read exactly; "
                  "a parameter\nwhose default is a float (p, laplace's loc and scale) is "
                  "read as a float.")
