@@ -44,7 +44,7 @@ CASES: dict[str, list[dict]] = {
                   {"alpha": np.array([1e-3, 0.5, 1e-200, 40.0])},
                   {"alpha": np.array([[0.1, 0.1], [5.0, np.nan]])}],
     "choice": [{"a": 1000}, {"a": 1}, {"a": 3, "p": np.array([0.2, 0.0, 0.8])},
-               {"a": 100_000, "replace": False}],
+               {"a": 200_000, "replace": False}],
     # Inversion below λ = 10, PTRS from 10; int32's range holds λ up to ~2.1e9.
     "poisson": [{"lam": 4.0}, {"lam": 0.0}, {"lam": 1e-300}, {"lam": 1e-3}, {"lam": 9.999},
                 {"lam": 10.0}, {"lam": 37.5}, {"lam": 1e6}, {"lam": 2e9},

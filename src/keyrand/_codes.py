@@ -269,7 +269,7 @@ class Dist(IntEnum):
     GENERALIZED_NORMAL = 15
     MAXWELL = 16
     DOUBLE_SIDED_MAXWELL = 17
-    #: ``exp(a)`` of a parameter (dirichlet's normalisation): keyrand's exp on every backend.
+    #: ``exp(a) / b`` of parameters (dirichlet's normalisation): keyrand's exp on every backend.
     DIRICHLET_EXP = 18
     #: A uniform index below ``a`` (choice with replacement).
     CHOICE_INDEX = 19

@@ -137,8 +137,8 @@ def _double_sided_maxwell(keys, key, i, wide, a, b, c):
 
 @njit(cache=True, error_model="numpy", forceinline=True)
 def _dirichlet_exp(keys, key, i, wide, a, b, c):
-    # exp of a log-gamma less its row's largest (dirichlet's finishing step, §6.1); no words.
-    return exp(a)
+    # exp(a)/b: a log-gamma less its row's largest, over the row's sum (dirichlet, §6.1); no words.
+    return exp(a) / b
 
 
 @njit(cache=True, error_model="numpy", forceinline=True)

@@ -26,8 +26,9 @@ from ._dist_spec import (
     output_shape,
     parameter,
     positive,
+    store_dtype,
 )
-from ._dtypes import float32, float64
+from ._dtypes import bfloat16, float16, float32, float64, to_numpy
 from ._registry import Start, aligned, host_values, sampler
 from ._spec import Block, DrawSpec, Param
 
@@ -367,21 +368,25 @@ def dirichlet(alpha: object, shape: ShapeLike | None = None, dtype: object = flo
 
 
 def _finish_dirichlet(key: object, block: Block, values: None, alpha: object) -> object:
-    """The block's rows: log-gammas, then the softmax along the last axis (§6.1)."""
+    """The block's rows: log-gammas, then the softmax along the last axis (§6.1).
+
+    The exponentials and the division run as element kernels (``DIRICHLET_EXP``,
+    ``exp(a)/b``), which also round to the output's store dtype: the same bits on
+    every backend (an array library's float64 → float32 cast may flush subnormals).
+    """
     b, d, extent = block.backend, block.dtype, block.shape
     a = np.ascontiguousarray(np.broadcast_to(host_values(alpha), extent)).reshape(-1)
-    zero = np.zeros(1, np.float64)
+    zero, one = np.zeros(1, np.float64), np.ones(1, np.float64)
     logs = b.dist(key, block.runs, Dist.LOGGAMMA, d == float64, (a, zero, zero), np.float64)
     logs = logs.reshape(extent)
-    shifted = logs - logs.max(axis=-1, keepdims=True)
-    e = b.dist(key, Runs.whole(shifted.size), Dist.DIRICHLET_EXP, False,
-               (b.xp.ascontiguousarray(shifted).reshape(-1), zero, zero), np.float64)
+    shifted = to_numpy(logs - logs.max(axis=-1, keepdims=True)).reshape(-1)
+    runs = Runs.whole(shifted.size)
+    e = b.dist(key, runs, Dist.DIRICHLET_EXP, False, (shifted, one, zero), np.float64)
     e = e.reshape(extent)
     total = e[..., 0].copy()
     for k in range(1, extent[-1]):
         total = total + e[..., k]
-    out = e / total[..., None]
-    if d == float64:
-        return out
-    out = out.astype(np.float32)
-    return out if d == float32 else b.to_narrow(out, d).reshape(extent)
+    per_element = np.ascontiguousarray(np.broadcast_to(to_numpy(total)[..., None], extent))
+    out = b.dist(key, runs, Dist.DIRICHLET_EXP, False, (shifted, per_element.reshape(-1), zero),
+                 store_dtype(d)).reshape(extent)
+    return b.to_narrow(out, d).reshape(extent) if d in (float16, bfloat16) else out

@@ -75,7 +75,7 @@ KR_HD double kr_dist_double_sided_maxwell(const KrStream &s, double a, double b,
     return kr_sign(s) * kr_maxwell_norm(s) * b + a;
 }
 KR_HD double kr_dist_dirichlet_exp(const KrStream &s, double a, double b, double c) {
-    return kr_exp64(a);
+    return kr_exp64(a) / b;
 }
 KR_HD double kr_dist_choice_index(const KrStream &s, double a, double b, double c) {
     const kr_u64 n = (kr_u64)a;
