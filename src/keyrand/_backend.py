@@ -142,7 +142,7 @@ class Backend(Protocol):
         """Samples of distribution ``kind`` for the elements ``runs`` (docs/distributions.md).
 
         ``params`` are three float64 host arrays of one value or one per
-        element; ``wide`` selects 53-bit uniforms (float64 draws). Returns a flat
+        element; ``wide`` selects 52-bit uniforms (float64 draws). Returns a flat
         array of ``dtype`` (float64, float32 or int64).
         """
 

@@ -3,7 +3,7 @@
 Every distribution beyond MLX is one sample function (docs/distributions.md):
 ``f(keys, key, i, wide, a, b, c) -> float64`` returns element ``i``'s sample
 from its own element stream (:mod:`keyrand._element_stream`): ``keys`` is the
-pair-key table, ``key`` the draw's key, ``wide`` true for float64 draws (53-bit
+pair-key table, ``key`` the draw's key, ``wide`` true for float64 draws (52-bit
 uniforms) and ``a, b, c`` the element's parameters (float64; unused ones 0).
 Discrete distributions return their integer values as float64 (exact below
 2^53). Rejection loops draw attempt after attempt from the element's own

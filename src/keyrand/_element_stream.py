@@ -10,7 +10,7 @@ streams of one element (beta's two gammas, t's normal and chi-square).
 
 Uniforms come two at a time from pair ``c`` (:func:`uniforms`): draws of at
 most float32 precision read one word each, ``u = (w + ½)·2^-32``; float64
-draws read a whole pair each, ``u = (⌊w0·2^21⌋ + ⌊w1/2^11⌋ + ½)·2^-53`` from
+draws read a whole pair each, ``u = (⌊w0·2^20⌋ + ⌊w1/2^12⌋ + ½)·2^-52`` from
 pairs ``2c`` and ``2c + 1``. Both lie strictly inside (0, 1) and are exact
 float64 values. ``dists.cu`` transliterates these functions.
 
@@ -34,7 +34,7 @@ _U32 = np.uint32
 _U64 = np.uint64
 _F64 = np.float64
 _TWO_M32 = 2.0**-32
-_TWO_M53 = 2.0**-53
+_TWO_M52 = 2.0**-52
 
 
 @njit(cache=True)
@@ -59,9 +59,10 @@ def pair(keys, key, lane, i, c):
 
 
 @njit(cache=True, inline="always")
-def _open53(w0, w1):
-    x = (_U64(w0) << _U64(21)) | (_U64(w1) >> _U64(11))
-    return (_F64(x) + 0.5) * _TWO_M53
+def _open52(w0, w1):
+    # 52 bits: (x + ½)·2^-52 ≤ 1 − 2^-53 is exact (53 bits would round the top one to 1).
+    x = (_U64(w0) << _U64(20)) | (_U64(w1) >> _U64(12))
+    return (_F64(x) + 0.5) * _TWO_M52
 
 
 @njit(cache=True, forceinline=True)
@@ -70,7 +71,7 @@ def uniforms(keys, key, lane, i, c, wide):
     if wide:
         a0, a1 = pair(keys, key, lane, i, 2 * c)
         b0, b1 = pair(keys, key, lane, i, 2 * c + 1)
-        return _open53(a0, a1), _open53(b0, b1)
+        return _open52(a0, a1), _open52(b0, b1)
     w0, w1 = pair(keys, key, lane, i, c)
     return (_F64(w0) + 0.5) * _TWO_M32, (_F64(w1) + 0.5) * _TWO_M32
 

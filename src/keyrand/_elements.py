@@ -76,7 +76,7 @@ def fill(out: np.ndarray, key: np.ndarray, starts: np.ndarray, run: int, kind: i
         starts: First element (in the draw) of each run.
         run: Elements per run.
         kind: Distribution code (:class:`keyrand._codes.Dist`).
-        wide: Draw 53-bit uniforms (float64 output).
+        wide: Draw 52-bit uniforms (float64 output).
         params: Three contiguous float64 arrays, each of one value or one per element.
     """
     if out.size == 0:

@@ -60,7 +60,7 @@ def choice(a: object, shape: ShapeLike = (), replace: bool = True, p: object = N
       ``t`` of lane 0 to the next power of two; fewer than 2 attempts on average);
     - with replacement and ``p``: inverse CDF, ``searchsorted(c, u·c[n−1], 'right')``
       with ``c`` the cumulative sum of ``p`` (computed on the host, in index
-      order) and ``u`` element ``i``'s 53-bit uniform, as JAX does (``p`` need
+      order) and ``u`` element ``i``'s 52-bit uniform, as JAX does (``p`` need
       not sum to 1; zero weights are never drawn);
     - without replacement: an exponential race (the Gumbel top-k trick JAX uses):
       population item ``j`` gets the key ``E_j / p_j`` (``E_j = −log u_j`` from

@@ -25,7 +25,7 @@ def exponential(shape: ShapeLike = (), dtype: object = float32, key: object = No
 
     Args:
         shape: Output shape.
-        dtype: float16, bfloat16, float32 or float64 (float64 draws 53-bit uniforms).
+        dtype: float16, bfloat16, float32 or float64 (float64 draws 52-bit uniforms).
         key: uint32 key of shape (2,); the global sequence if None.
         stream: Stream or device to run on.
 

@@ -282,7 +282,7 @@ def noncentral_chisquare(df: object, nonc: object, shape: ShapeLike | None = Non
         df: Degrees of freedom, ``df > 0``.
         nonc: Noncentrality, ``nonc ≥ 0``.
         shape: Output shape; None for the broadcast shape of ``df`` and ``nonc``.
-        dtype: float16, bfloat16, float32 or float64 (float64 draws 53-bit uniforms).
+        dtype: float16, bfloat16, float32 or float64 (float64 draws 52-bit uniforms).
         key: uint32 key of shape (2,); the global sequence if None.
         stream: Stream or device to run on.
 
@@ -321,7 +321,7 @@ def noncentral_f(dfnum: object, dfden: object, nonc: object, shape: ShapeLike | 
         dfden: Denominator degrees of freedom, ``dfden > 0``.
         nonc: Noncentrality, ``nonc ≥ 0``.
         shape: Output shape; None for the broadcast shape of the parameters.
-        dtype: float16, bfloat16, float32 or float64 (float64 draws 53-bit uniforms).
+        dtype: float16, bfloat16, float32 or float64 (float64 draws 52-bit uniforms).
         key: uint32 key of shape (2,); the global sequence if None.
         stream: Stream or device to run on.
 

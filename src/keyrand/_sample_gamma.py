@@ -47,7 +47,7 @@ def gamma(a: object, shape: ShapeLike | None = None, dtype: object = float32,
     Args:
         a: Shape parameter, ``a ≥ 0`` (scalar or array).
         shape: Output shape; None for the shape of ``a``.
-        dtype: float16, bfloat16, float32 or float64 (float64 draws 53-bit uniforms).
+        dtype: float16, bfloat16, float32 or float64 (float64 draws 52-bit uniforms).
         key: uint32 key of shape (2,); the global sequence if None.
         stream: Stream or device to run on.
 
@@ -105,7 +105,7 @@ def beta(a: object, b: object, shape: ShapeLike | None = None, dtype: object = f
         a: First shape parameter, ``a > 0``.
         b: Second shape parameter, ``b > 0``.
         shape: Output shape; None for the parameters' broadcast shape.
-        dtype: float16, bfloat16, float32 or float64 (float64 draws 53-bit uniforms).
+        dtype: float16, bfloat16, float32 or float64 (float64 draws 52-bit uniforms).
         key: uint32 key of shape (2,); the global sequence if None.
         stream: Stream or device to run on.
 
@@ -132,7 +132,7 @@ def chisquare(df: object, shape: ShapeLike | None = None, dtype: object = float3
     Args:
         df: Degrees of freedom, ``df > 0``.
         shape: Output shape; None for the parameters' broadcast shape.
-        dtype: float16, bfloat16, float32 or float64 (float64 draws 53-bit uniforms).
+        dtype: float16, bfloat16, float32 or float64 (float64 draws 52-bit uniforms).
         key: uint32 key of shape (2,); the global sequence if None.
         stream: Stream or device to run on.
 
@@ -160,7 +160,7 @@ def t(df: object, shape: ShapeLike | None = None, dtype: object = float32, key: 
     Args:
         df: Degrees of freedom, ``df > 0``.
         shape: Output shape; None for the parameters' broadcast shape.
-        dtype: float16, bfloat16, float32 or float64 (float64 draws 53-bit uniforms).
+        dtype: float16, bfloat16, float32 or float64 (float64 draws 52-bit uniforms).
         key: uint32 key of shape (2,); the global sequence if None.
         stream: Stream or device to run on.
 
@@ -188,7 +188,7 @@ def f(dfnum: object, dfden: object, shape: ShapeLike | None = None, dtype: objec
         dfnum: Numerator degrees of freedom, ``> 0``.
         dfden: Denominator degrees of freedom, ``> 0``.
         shape: Output shape; None for the parameters' broadcast shape.
-        dtype: float16, bfloat16, float32 or float64 (float64 draws 53-bit uniforms).
+        dtype: float16, bfloat16, float32 or float64 (float64 draws 52-bit uniforms).
         key: uint32 key of shape (2,); the global sequence if None.
         stream: Stream or device to run on.
 
@@ -216,7 +216,7 @@ def loggamma(a: object, shape: ShapeLike | None = None, dtype: object = float32,
     Args:
         a: Shape parameter, ``a ≥ 0``.
         shape: Output shape; None for the parameters' broadcast shape.
-        dtype: float16, bfloat16, float32 or float64 (float64 draws 53-bit uniforms).
+        dtype: float16, bfloat16, float32 or float64 (float64 draws 52-bit uniforms).
         key: uint32 key of shape (2,); the global sequence if None.
         stream: Stream or device to run on.
 
@@ -245,7 +245,7 @@ def generalized_normal(p: object, shape: ShapeLike | None = None, dtype: object 
     Args:
         p: Shape (power), ``0 < p < inf``.
         shape: Output shape; None for the parameters' broadcast shape.
-        dtype: float16, bfloat16, float32 or float64 (float64 draws 53-bit uniforms).
+        dtype: float16, bfloat16, float32 or float64 (float64 draws 52-bit uniforms).
         key: uint32 key of shape (2,); the global sequence if None.
         stream: Stream or device to run on.
 
@@ -271,7 +271,7 @@ def maxwell(shape: ShapeLike = (), dtype: object = float32, key: object = None,
 
     Args:
         shape: Output shape.
-        dtype: float16, bfloat16, float32 or float64 (float64 draws 53-bit uniforms).
+        dtype: float16, bfloat16, float32 or float64 (float64 draws 52-bit uniforms).
         key: uint32 key of shape (2,); the global sequence if None.
         stream: Stream or device to run on.
 
@@ -299,7 +299,7 @@ def double_sided_maxwell(loc: object = 0.0, scale: object = 1.0,
         loc: Location.
         scale: Scale, ``scale ≥ 0``.
         shape: Output shape; None for the parameters' broadcast shape.
-        dtype: float16, bfloat16, float32 or float64 (float64 draws 53-bit uniforms).
+        dtype: float16, bfloat16, float32 or float64 (float64 draws 52-bit uniforms).
         key: uint32 key of shape (2,); the global sequence if None.
         stream: Stream or device to run on.
 
@@ -336,7 +336,7 @@ def dirichlet(alpha: object, shape: ShapeLike | None = None, dtype: object = flo
         alpha: Concentrations, ``0 < α < inf``, with the event axis last (≥ 1 axis).
         shape: Batch shape (the output is ``shape + (K,)``); None for
             ``alpha.shape[:-1]``.
-        dtype: float16, bfloat16, float32 or float64 (float64 draws 53-bit uniforms).
+        dtype: float16, bfloat16, float32 or float64 (float64 draws 52-bit uniforms).
         key: uint32 key of shape (2,); the global sequence if None.
         stream: Stream or device to run on.
 

@@ -139,7 +139,7 @@ struct KrStream {
     const kr_u32 *keys;  // the pair keys K_c = T(key, (DIST_STREAM, c)), c < KR_DIST_KEYS
     kr_u32 k0, k1;       // the draw's key
     kr_u64 i;            // the element
-    bool wide;           // 53-bit uniforms (float64 draws)
+    bool wide;           // 52-bit uniforms (float64 draws)
 };
 KR_HD void kr_pair(const KrStream &s, int lane, kr_u64 c, kr_u32 &w0, kr_u32 &w1) {
     kr_u32 s0, s1;
@@ -152,9 +152,9 @@ KR_HD void kr_pair(const KrStream &s, int lane, kr_u64 c, kr_u32 &w0, kr_u32 &w1
     const kr_u32 hi = (kr_u32)(((kr_u64)lane << 29) | (s.i >> 32));
     kr_threefry(s0, s1, hi, (kr_u32)(s.i & 0xFFFFFFFFull), w0, w1);
 }
-KR_HD double kr_open53(kr_u32 w0, kr_u32 w1) {
-    const kr_u64 x = ((kr_u64)w0 << 21) | ((kr_u64)w1 >> 11);
-    return ((double)x + 0.5) * 0x1p-53;
+KR_HD double kr_open52(kr_u32 w0, kr_u32 w1) {
+    const kr_u64 x = ((kr_u64)w0 << 20) | ((kr_u64)w1 >> 12);
+    return ((double)x + 0.5) * 0x1p-52;
 }
 KR_HD void kr_uniforms(const KrStream &s, int lane, kr_u64 c, double &u0, double &u1) {
     kr_u32 a0, a1;
@@ -162,8 +162,8 @@ KR_HD void kr_uniforms(const KrStream &s, int lane, kr_u64 c, double &u0, double
         kr_u32 b0, b1;
         kr_pair(s, lane, 2 * c, a0, a1);
         kr_pair(s, lane, 2 * c + 1, b0, b1);
-        u0 = kr_open53(a0, a1);
-        u1 = kr_open53(b0, b1);
+        u0 = kr_open52(a0, a1);
+        u1 = kr_open52(b0, b1);
         return;
     }
     kr_pair(s, lane, c, a0, a1);
