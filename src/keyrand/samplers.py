@@ -17,8 +17,21 @@ from ._checks import check_nonnegative, check_shape
 from ._keys import check_key
 from ._registry import SAMPLERS
 from ._sample_bits import bits, permutation, split
-from ._sample_continuous import exponential
+from ._sample_continuous import (
+    cauchy,
+    exponential,
+    logistic,
+    lognormal,
+    pareto,
+    power,
+    rayleigh,
+    triangular,
+    vonmises,
+    wald,
+    weibull_min,
+)
 from ._sample_gamma import gamma
+from ._sample_geometric import ball, orthogonal
 from ._sample_gumbel import categorical, gumbel, laplace
 from ._sample_integers import integers
 from ._sample_normal import multivariate_normal, normal, truncated_normal
@@ -26,23 +39,35 @@ from ._sample_uniform import bernoulli, randint, uniform
 from ._spec import execute, execute_range
 
 __all__ = [
+    "ball",
     "bernoulli",
     "bits",
     "categorical",
+    "cauchy",
     "exponential",
     "gamma",
     "gumbel",
     "integers",
     "laplace",
+    "logistic",
+    "lognormal",
     "multivariate_normal",
     "normal",
+    "orthogonal",
+    "pareto",
     "permutation",
+    "power",
     "randint",
+    "rayleigh",
     "sample",
     "sample_range",
     "split",
+    "triangular",
     "truncated_normal",
     "uniform",
+    "vonmises",
+    "wald",
+    "weibull_min",
 ]
 
 #: Samplers drawn by name with a shape and plain-number parameters (``keyrand sample``).
