@@ -435,3 +435,13 @@ def test_multivariate_chunk_invariance(name, kw, event, data):
 def test_dask_refuses_to_cut_the_event_axes(name, kw, chunks):
     with pytest.raises(ValueError, match=rf"\[{name}\] chunks"):
         getattr(kd, name)(**kw, shape=(4,), key=kr.key(0), chunks=chunks)
+
+
+def test_dask_blocks_check_their_parameters():
+    b = da.from_array(np.array([1.0, 2.0, -1.0, 3.0]), chunks=2)
+    lazy = kd.pareto(b, shape=(5, 4), key=kr.key(0), chunks=2)
+    with pytest.raises(ValueError, match=r"\[pareto\] b must be positive"):
+        lazy.compute()
+    right = da.from_array(np.array([1.0, 2.0, -1.0]), chunks=1)
+    x = kd.triangular(0.0, 0.0, right, shape=(2, 3), key=kr.key(0), chunks=1).compute()
+    assert np.isnan(x[:, 2]).all() and not np.isnan(x[:, :2]).any()

@@ -163,7 +163,9 @@ def _weibull_min(keys, key, i, wide, a, b, c):
 
 @njit(cache=True, error_model="numpy")
 def _triangular(keys, key, i, wide, a, b, c):
-    # Inversion (a = left, b = mode, c = right), u uniform 0 of lane 0.
+    # Inversion (a = left, b = mode, c = right), u uniform 0 of lane 0; NaN out of order.
+    if not (a <= b and b <= c and a < c):
+        return math.nan
     u = uniforms(keys, key, 0, i, 0, wide)[0]
     span = c - a
     if u < (b - a) / span:

@@ -8,6 +8,7 @@ Prepare functions (see :mod:`keyrand._registry`) over element streams
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 
 import numpy as np
@@ -24,7 +25,7 @@ from ._dist_spec import (
     positive,
 )
 from ._dtypes import float32
-from ._registry import Start, sampler
+from ._registry import Start, host_values, sampler
 from ._spec import DrawSpec
 
 #: A parameter check: ``check(values, fn, name)`` raises ValueError naming the argument.
@@ -36,21 +37,44 @@ def finite(x: np.ndarray, fn: str, name: str) -> None:
     check(~np.isinf(x), fn, name, "finite")
 
 
+def _stand_in(value: object) -> bool:
+    """True for a read-only zero-stride array of zeros: how keyrand.dask shows a Dask parameter.
+
+    Its values are not the parameter's: the Dask blocks check theirs (``check_param``).
+    """
+    return (isinstance(value, np.ndarray) and value.size > 1 and not value.flags.writeable
+            and not any(value.strides) and not value.any())
+
+
+def _check_block(fn: str, checks: dict[str, tuple[Check, ...]], name: str, value: object) -> None:
+    """The checks of parameter ``name`` on a block's values (a Dask block's own parameters)."""
+    x = host_values(value).astype(np.float64)
+    for f in checks.get(name, ()):
+        f(x, fn, name)
+
+
 def _draw(fn: str, kind: Dist, shape: ShapeLike | None, dtype: object, key: object,
-          stream: object, checks: dict[str, tuple[Check, ...]], **raw: object) -> DrawSpec:
+          stream: object, checks: dict[str, tuple[Check, ...]], after: Check | None = None,
+          **raw: object) -> DrawSpec:
     """The DrawSpec of an elementwise distribution with parameters ``raw`` (in ``a, b, c`` order).
 
     Converts each parameter (TypeError), checks the dtype, takes the key, then
-    the output shape and ``checks[name]`` of each parameter (ValueError).
+    the output shape, ``checks[name]`` of each parameter and ``after`` (checks
+    across parameters) (ValueError); a Dask parameter is checked block by block
+    when its blocks are computed.
     """
+    lazy = {name for name, v in raw.items() if _stand_in(v)}
     params = {name: parameter(v, fn, name) for name, v in raw.items()}
     d = float_outputs(fn, dtype)
     call = Start(fn, key, stream)
     dims = output_shape(shape, fn, *params.values())
     for name, fns in checks.items():
-        for f in fns:
+        for f in fns if name not in lazy else ():
             f(params[name], fn, name)
-    return elementwise(call, dims, d, kind, params)
+    if after is not None:
+        after(next(iter(params.values())), fn, "")
+    return elementwise(call, dims, d, kind, params,
+                       check_param=functools.partial(_check_block, fn, checks))
 
 
 @sampler("exponential", cli=True)
@@ -292,20 +316,25 @@ def triangular(left: object, mode: object, right: object, shape: ShapeLike | Non
     Raises:
         TypeError: a parameter is not a real number or array.
         ValueError: infinite limits, ``mode`` outside [left, right], ``left ≥ right``, an
-            unsupported dtype, or parameters that do not broadcast to ``shape``.
+            unsupported dtype, or parameters that do not broadcast to ``shape``. (Dask
+            arrays of limits are checked block by block, except their order: a block
+            whose limits are out of order gives NaN.)
     """
     fn = "triangular"
     lo, md, hi = (parameter(v, fn, n) for v, n in ((left, "left"), (mode, "mode"),
                                                    (right, "right")))
+    known = not (_stand_in(left) or _stand_in(mode) or _stand_in(right))
 
     def order(x: np.ndarray, fn: str, name: str) -> None:
-        check(~(md < lo), fn, "mode", "at least left")
-        check(~(md > hi), fn, "mode", "at most right")
-        check(~(lo >= hi), fn, "left", "below right")
+        # Across the three limits, so in memory only: a Dask block out of order gives NaN.
+        if known:
+            check(~(md < lo), fn, "mode", "at least left")
+            check(~(md > hi), fn, "mode", "at most right")
+            check(~(lo >= hi), fn, "left", "below right")
 
     return _draw(fn, Dist.TRIANGULAR, shape, dtype, key, stream,
-                 {"left": (finite,), "mode": (finite,), "right": (finite, order)},
-                 left=lo, mode=md, right=hi)
+                 {"left": (finite,), "mode": (finite,), "right": (finite,)},
+                 left=left, mode=mode, right=right, after=order)
 
 
 @sampler("wald", arrays=("mean", "scale"), broadcasts="shape, mean, scale", cli=True)

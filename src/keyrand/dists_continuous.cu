@@ -94,6 +94,7 @@ KR_HD double kr_dist_weibull_min(const KrStream &s, double a, double b, double c
     return a * kr_exp64(kr_log64(e) / b);
 }
 KR_HD double kr_dist_triangular(const KrStream &s, double a, double b, double c) {
+    if (!(a <= b && b <= c && a < c)) return kr_nan64();
     const double u = kr_uniform0_ct(s, 0);
     const double span = c - a;
     if (u < (b - a) / span) return a + kr_sqrt64(u * span * (b - a));
