@@ -42,7 +42,8 @@ def _stand_in(value: object) -> bool:
 
     Its values are not the parameter's: the Dask blocks check theirs (``check_param``).
     """
-    return (isinstance(value, np.ndarray) and value.size > 1 and not value.flags.writeable
+    return (isinstance(value, np.ndarray) and value.ndim > 0 and value.size > 0
+            and not value.flags.writeable
             and not any(value.strides) and not value.any())
 
 
