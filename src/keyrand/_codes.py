@@ -282,6 +282,20 @@ class Dist(IntEnum):
     NEGATIVE_BINOMIAL = 52
     NONCENTRAL_CHISQUARE = 53
     NONCENTRAL_F = 54
+    CAUCHY = 30
+    LOGISTIC = 31
+    LOGNORMAL = 32
+    PARETO = 33
+    POWER = 34
+    RAYLEIGH = 35
+    WEIBULL_MIN = 36
+    TRIANGULAR = 37
+    WALD = 38
+    VONMISES = 39
+    #: ball's exponential of a point: −log u for uniform 0 of lane 2.
+    BALL_EXP = 40
+    #: ball's coordinate given its point's sum S: ±(G/S)^(1/p), G the Gamma(1/p) of lane 0.
+    BALL = 41
 
 
 #: First counter word of the element streams, "dist" in ASCII: pair ``c`` of lane ``l`` of

@@ -360,7 +360,7 @@ def dist(key, starts, run: int, kind: int, wide: bool, params: tuple, dtype: np.
         f = _function(f"kr_dist<{int(kind)}, {_ctype(dtype)}>")
         args = []
         for p in params:
-            args += [cupy.asarray(np.ascontiguousarray(p, np.float64)), np.uint64(p.size > 1)]
+            args += [cupy.ascontiguousarray(cupy.asarray(p, np.float64)), np.uint64(p.size > 1)]
         f((_grid(n),), (THREADS,), (out, keys, cupy.asarray(starts, dtype=np.int64),
                                      np.uint64(run), np.uint64(n), np.int32(wide), *args))
     return out

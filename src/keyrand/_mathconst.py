@@ -227,6 +227,38 @@ DIST_DISCRETE = {
     "lam_clip": 2.0**52,  # negative_binomial's gamma-mixed λ is clipped here (P < 1e-17)
 }
 
+#: Constants of the continuous distributions (:mod:`keyrand._dists_continuous`): fdlibm's
+#: arctangent (``atan_hi``/``atan_lo``: atan(0.5), atan(1), atan(1.5), atan(inf) in two parts;
+#: ``at0``…``at10``: its polynomial), π and 2π in two parts, von Mises' branch thresholds.
+DIST_CONTINUOUS = {
+    "atan_hi0": 4.63647609000806093515e-01,  # 0x3FDDAC67 0561BB4F
+    "atan_hi1": 7.85398163397448278999e-01,  # 0x3FE921FB 54442D18
+    "atan_hi2": 9.82793723247329054082e-01,  # 0x3FEF730B D281F69B
+    "atan_hi3": 1.57079632679489655800e+00,  # 0x3FF921FB 54442D18
+    "atan_lo0": 2.26987774529616870924e-17,  # 0x3C7A2B7F 222F65E2
+    "atan_lo1": 3.06161699786838301793e-17,  # 0x3C81A626 33145C07
+    "atan_lo2": 1.39033110312309984516e-17,  # 0x3C700788 7AF0CBBD
+    "atan_lo3": 6.12323399573676603587e-17,  # 0x3C91A626 33145C07
+    "at0": 3.33333333333329318027e-01,  # 0x3FD55555 5555550D
+    "at1": -1.99999999998764832476e-01,  # 0xBFC99999 9998EBC4
+    "at2": 1.42857142725034663711e-01,  # 0x3FC24924 920083FF
+    "at3": -1.11111104054623557880e-01,  # 0xBFBC71C6 FE231671
+    "at4": 9.09088713343650656196e-02,  # 0x3FB745CD C54C206E
+    "at5": -7.69187620504482999495e-02,  # 0xBFB3B0F2 AF749A6D
+    "at6": 6.66107313738753120669e-02,  # 0x3FB10D66 A0D03D51
+    "at7": -5.83357013379057348645e-02,  # 0xBFADDE2D 52DEFD9A
+    "at8": 4.97687799461593236017e-02,  # 0x3FA97B4B 24760DEB
+    "at9": -3.65315727442169155270e-02,  # 0xBFA2B444 2C6A6C2F
+    "at10": 1.62858201153657823623e-02,  # 0x3F90AD3A E322DA11
+    "atan_big": 2.0**66,  # |x| at or above it: atan(x) = ±π/2 in two parts
+    "atan_tiny": 2.0**-29,  # |x| below it: atan(x) = x
+    "pi": math.pi,
+    "two_pi_hi": 2.0 * math.pi,
+    "two_pi_lo": 2.4492935982947064e-16,  # 2π − two_pi_hi
+    "vm_uniform": 1e-8,  # von Mises: kappa below it is uniform on the circle (as NumPy)
+    "vm_normal": 1e6,  # von Mises: kappa above it is the wrapped normal (as NumPy)
+}
+
 # ------------------------------------------------------------------ float16 / bfloat16 (§4.2)
 
 #: 2^-14, the smallest normal float16, as float32 bits: smaller magnitudes round as subnormals.

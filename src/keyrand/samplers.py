@@ -18,7 +18,19 @@ from ._keys import check_key
 from ._registry import SAMPLERS
 from ._sample_bits import bits, permutation, split
 from ._sample_choice import choice, permuted
-from ._sample_continuous import exponential
+from ._sample_continuous import (
+    cauchy,
+    exponential,
+    logistic,
+    lognormal,
+    pareto,
+    power,
+    rayleigh,
+    triangular,
+    vonmises,
+    wald,
+    weibull_min,
+)
 from ._sample_discrete import (
     binomial,
     multinomial,
@@ -39,6 +51,7 @@ from ._sample_gamma import (
     maxwell,
     t,
 )
+from ._sample_geometry import ball, orthogonal
 from ._sample_gumbel import categorical, gumbel, laplace
 from ._sample_integers import integers
 from ._sample_normal import multivariate_normal, normal, truncated_normal
@@ -46,11 +59,13 @@ from ._sample_uniform import bernoulli, randint, uniform
 from ._spec import execute, execute_range
 
 __all__ = [
+    "ball",
     "bernoulli",
     "beta",
     "binomial",
     "bits",
     "categorical",
+    "cauchy",
     "chisquare",
     "choice",
     "dirichlet",
@@ -63,6 +78,8 @@ __all__ = [
     "integers",
     "laplace",
     "loggamma",
+    "logistic",
+    "lognormal",
     "maxwell",
     "multinomial",
     "multivariate_normal",
@@ -70,16 +87,24 @@ __all__ = [
     "noncentral_chisquare",
     "noncentral_f",
     "normal",
+    "orthogonal",
+    "pareto",
     "permutation",
     "permuted",
     "poisson",
+    "power",
     "randint",
+    "rayleigh",
     "sample",
     "sample_range",
     "split",
     "t",
+    "triangular",
     "truncated_normal",
     "uniform",
+    "vonmises",
+    "wald",
+    "weibull_min",
 ]
 
 #: Samplers drawn by name with a shape and plain-number parameters (``keyrand sample``).
