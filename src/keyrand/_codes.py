@@ -261,6 +261,12 @@ class Dist(IntEnum):
     UNIFORM = 2
     #: The Box–Muller normal of lane 0 (uniforms 0 and 1): for orthogonal and friends.
     NORMAL = 3
+    #: The counting distributions (``_dists_counting``, docs/distributions.md §5.6–§5.10).
+    GEOMETRIC = 70
+    RADEMACHER = 71
+    HYPERGEOMETRIC = 72
+    LOGSERIES = 73
+    ZIPF = 74
 
 
 #: First counter word of the element streams, "dist" in ASCII: pair ``c`` of lane ``l`` of

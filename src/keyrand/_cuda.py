@@ -129,6 +129,7 @@ def _constants() -> dict[str, str]:
     out |= {f"KR_DIST_{d.name}": str(int(d)) for d in _codes.Dist}
     out |= {f"KR_FM_{name.upper()}": f"({_f64(v)})" for name, v in c.FMATH.items()}
     out |= {f"KR_DC_{name.upper()}": f"({_f64(v)})" for name, v in c.DIST_CONST.items()}
+    out |= {f"KR_CT_{name.upper()}": f"({_f64(v)})" for name, v in c.DIST_COUNTING.items()}
     return out
 
 
@@ -179,7 +180,7 @@ def _log1pf_poly() -> str:
 #: device functions (host-compilable; the shared building blocks first, then one file per
 #: family), and the distributions' kernels.
 TEMPLATE = "kernels.cu"
-DIST_TEMPLATES = ("dists.cu",)
+DIST_TEMPLATES = ("dists.cu", "dists_counting.cu")
 DIST_KERNELS = "dist_kernels.cu"
 
 

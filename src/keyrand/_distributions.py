@@ -10,10 +10,10 @@ import numpy as np
 from numba import errors, types
 from numba.extending import overload
 
-from . import _dists_base
+from . import _dists_base, _dists_counting
 
 #: Distribution code → sample function ``f(keys, key, i, wide, a, b, c) -> float64``.
-SAMPLES = {**_dists_base.SAMPLES}
+SAMPLES = {**_dists_base.SAMPLES, **_dists_counting.SAMPLES}
 
 
 def sample(kind: int, keys: np.ndarray, key: np.ndarray, i: int, wide: bool, a: float,

@@ -18,6 +18,14 @@ from ._keys import check_key
 from ._registry import SAMPLERS
 from ._sample_bits import bits, permutation, split
 from ._sample_continuous import exponential
+from ._sample_counting import (
+    geometric,
+    hypergeometric,
+    logseries,
+    multivariate_hypergeometric,
+    rademacher,
+    zipf,
+)
 from ._sample_gamma import gamma
 from ._sample_gumbel import categorical, gumbel, laplace
 from ._sample_integers import integers
@@ -31,18 +39,24 @@ __all__ = [
     "categorical",
     "exponential",
     "gamma",
+    "geometric",
     "gumbel",
+    "hypergeometric",
     "integers",
     "laplace",
+    "logseries",
+    "multivariate_hypergeometric",
     "multivariate_normal",
     "normal",
     "permutation",
+    "rademacher",
     "randint",
     "sample",
     "sample_range",
     "split",
     "truncated_normal",
     "uniform",
+    "zipf",
 ]
 
 #: Samplers drawn by name with a shape and plain-number parameters (``keyrand sample``).
