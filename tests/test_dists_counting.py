@@ -377,3 +377,19 @@ def test_float_dtype_refused_and_shapes(fn, kw):
         fn(**{k: np.full(3, v) for k, v in kw.items()}, shape=(2,), key=kr.key(0))
     assert fn(**{k: np.full((2, 1), v) for k, v in kw.items()}, key=kr.key(0)).shape == (2, 1)
     assert fn(**kw, shape=(4, 3), dtype=np.uint16, key=kr.key(0)).dtype == np.uint16
+
+
+def test_dask_blocks_are_checked():
+    kd = pytest.importorskip("keyrand.dask")
+    da = pytest.importorskip("dask.array")
+    k = key_of("dask-checks")
+    good = kd.zipf(da.from_array(np.array([2.0, 3.0, 1.5, 4.0]), chunks=2), shape=(5, 4),
+                   key=k, chunks=2).compute()
+    assert_same_bits(good, kr.zipf(np.array([2.0, 3.0, 1.5, 4.0]), shape=(5, 4), key=k))
+    bad = kd.geometric(da.from_array(np.array([0.5, 0.5, 0.0, 0.5]), chunks=2), shape=(5, 4),
+                       key=k, chunks=2)
+    with pytest.raises(ValueError, match=r"\[geometric\] p"):
+        bad.compute()
+    n = da.from_array(np.array([1, 2, 9, 3]), chunks=2)
+    with pytest.raises(ValueError, match=r"\[hypergeometric\] nsample"):
+        kd.hypergeometric(4, 4, n, shape=(5, 4), key=k, chunks=2).compute()

@@ -12,7 +12,7 @@ after another with the hypergeometric sampler.
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -53,14 +53,56 @@ def _within(ok: np.ndarray, fn: str, name: str, what: str) -> None:
         raise ValueError(f"[{fn}] {name} must be {what}.")
 
 
-def _counts(x: np.ndarray, fn: str, name: str, limit: int) -> None:
+def _count(x: np.ndarray, fn: str, name: str, limit: int = MAX_COUNT) -> None:
     """Refuse values that are not integers in ``[0, limit)`` (ValueError naming ``name``)."""
     _no_nan(x, fn, name)
     _within((x >= 0) & (x < limit) & (np.floor(x) == x), fn, name,
             f"a non-negative integer below {limit:.0e}")
 
 
-@sampler("geometric", arrays=("p",), broadcasts="shape, p", cli=True)
+def _nsample(x: np.ndarray, fn: str, name: str) -> None:
+    _count(x, fn, name, 2 * MAX_COUNT)
+
+
+def _geometric_p(x: np.ndarray, fn: str, name: str) -> None:
+    _no_nan(x, fn, name)
+    _within((x >= GEOMETRIC_MIN_P) & (x <= 1), fn, name, "in [2^-57, 1]")
+
+
+def _logseries_p(x: np.ndarray, fn: str, name: str) -> None:
+    _no_nan(x, fn, name)
+    _within((x >= 0) & (x < 1), fn, name, "in [0, 1)")
+
+
+def _zipf_a(x: np.ndarray, fn: str, name: str) -> None:
+    _no_nan(x, fn, name)
+    _within(x > 1, fn, name, "greater than 1")
+
+
+def _blocks(fn: str, checks: dict[str, Callable[..., None]], name: str, value: object) -> None:
+    """``check_param``: a Dask block of parameter ``name`` passes the in-memory check."""
+    checks[name](parameter(value, fn, name), fn, name)
+
+
+def _checked(fn: str, values: dict[str, np.ndarray],
+             checks: dict[str, Callable[..., None]]) -> Callable[[str, object], None]:
+    """Check every parameter now; the checks again for Dask's blocks (``check_param``)."""
+    for name, check in checks.items():
+        check(values[name], fn, name)
+    return functools.partial(_blocks, fn, checks)
+
+
+def _hyper_within(fn: str, scalars: dict[str, np.ndarray], block: Block, values: object,
+                  **arrays: object) -> object:
+    """A block's ``nsample ≤ ngood + nbad`` (Dask blocks of the three are checked apart)."""
+    g, b, n = (to_numpy(arrays[k]) if k in arrays else scalars[k]
+               for k in ("ngood", "nbad", "nsample"))
+    _within(np.asarray(n) <= np.asarray(g) + np.asarray(b), fn, "nsample",
+            "at most ngood + nbad")
+    return values
+
+
+@sampler("geometric", arrays=("p",), broadcasts="shape, p", cli=True, stand_in={"p": 1.0})
 def geometric(p: object, shape: ShapeLike | None = None, dtype: object = np.int32,
               key: object = None, stream: object = None) -> DrawSpec:
     """Geometric samples: the number of Bernoulli(p) trials up to the first success.
@@ -90,9 +132,8 @@ def geometric(p: object, shape: ShapeLike | None = None, dtype: object = np.int3
     d = integer_outputs(fn, dtype)
     call = Start(fn, key, stream)
     dims = output_shape(shape, fn, p_in)
-    _no_nan(p_in, fn, "p")
-    _within((p_in >= GEOMETRIC_MIN_P) & (p_in <= 1), fn, "p", "in [2^-57, 1]")
-    return elementwise(call, dims, d, Dist.GEOMETRIC, {"p": p_in})
+    check = _checked(fn, {"p": p_in}, {"p": _geometric_p})
+    return elementwise(call, dims, d, Dist.GEOMETRIC, {"p": p_in}, check_param=check)
 
 
 @sampler("rademacher", cli=True)
@@ -161,12 +202,12 @@ def hypergeometric(ngood: object, nbad: object, nsample: object,
     d = integer_outputs(fn, dtype)
     call = Start(fn, key, stream)
     dims = output_shape(shape, fn, g, b, n)
-    _counts(g, fn, "ngood", MAX_COUNT)
-    _counts(b, fn, "nbad", MAX_COUNT)
-    _counts(n, fn, "nsample", 2 * MAX_COUNT)
+    params = {"ngood": g, "nbad": b, "nsample": n}
+    check = _checked(fn, params, {"ngood": _count, "nbad": _count, "nsample": _nsample})
     _within(n <= g + b, fn, "nsample", "at most ngood + nbad")
-    return elementwise(call, dims, d, Dist.HYPERGEOMETRIC,
-                       {"ngood": g, "nbad": b, "nsample": n})
+    within = functools.partial(_hyper_within, fn, params)
+    return elementwise(call, dims, d, Dist.HYPERGEOMETRIC, params, finish=within,
+                       check_param=check)
 
 
 @sampler("logseries", arrays=("p",), broadcasts="shape, p", cli=True)
@@ -200,12 +241,11 @@ def logseries(p: object, shape: ShapeLike | None = None, dtype: object = np.int3
     d = integer_outputs(fn, dtype)
     call = Start(fn, key, stream)
     dims = output_shape(shape, fn, p_in)
-    _no_nan(p_in, fn, "p")
-    _within((p_in >= 0) & (p_in < 1), fn, "p", "in [0, 1)")
-    return elementwise(call, dims, d, Dist.LOGSERIES, {"p": p_in})
+    check = _checked(fn, {"p": p_in}, {"p": _logseries_p})
+    return elementwise(call, dims, d, Dist.LOGSERIES, {"p": p_in}, check_param=check)
 
 
-@sampler("zipf", arrays=("a",), broadcasts="shape, a", cli=True)
+@sampler("zipf", arrays=("a",), broadcasts="shape, a", cli=True, stand_in={"a": 2.0})
 def zipf(a: object, shape: ShapeLike | None = None, dtype: object = np.int32,
          key: object = None, stream: object = None) -> DrawSpec:
     """Zipf (zeta) samples truncated below 2^63, as NumPy's ``zipf``.
@@ -242,9 +282,8 @@ def zipf(a: object, shape: ShapeLike | None = None, dtype: object = np.int32,
     d = integer_outputs(fn, dtype)
     call = Start(fn, key, stream)
     dims = output_shape(shape, fn, a_in)
-    _no_nan(a_in, fn, "a")
-    _within(a_in > 1, fn, "a", "greater than 1")
-    return elementwise(call, dims, d, Dist.ZIPF, {"a": a_in})
+    check = _checked(fn, {"a": a_in}, {"a": _zipf_a})
+    return elementwise(call, dims, d, Dist.ZIPF, {"a": a_in}, check_param=check)
 
 
 @sampler("multivariate_hypergeometric", broadcasts="shape")
@@ -290,7 +329,7 @@ def multivariate_hypergeometric(colors: Sequence[int], nsample: int, shape: Shap
     if c.ndim != 1 or c.size == 0:
         raise ValueError(f"[{fn}] colors must be a non-empty 1-D sequence; got shape "
                          f"{c.shape}.")
-    _counts(c, fn, "colors", MAX_COUNT)
+    _count(c, fn, "colors")
     total = int(c.sum())
     _within(np.array(total < MAX_COUNT), fn, "colors", "of total below 1e+09")
     if n.ndim != 0:
