@@ -106,12 +106,39 @@ CASES: dict[str, list[dict]] = {
                   "kappa": np.array([[0.0], [1e-5], [1.0], [1e6], [np.inf], [np.nan]])}],
     "orthogonal": [{"n": 3}, {"n": 1}, {"n": 8}],
     "ball": [{"d": 3}, {"d": 2, "p": 1.0}, {"d": 5, "p": 0.5}, {"d": 4, "p": 50.0}, {"d": 1}],
+    # Counting distributions: cases whose samples fit int32 (tests/test_dists_counting.py
+    # compares the int64-only extremes: geometric p = 2^-57, zipf a near 1, logseries p near 1).
+    "geometric": [{"p": 0.3}, {"p": 1.0}, {"p": 1e-7}, {"p": 0.999999},
+                  {"p": np.array([1e-7, 1e-3, 0.01, 0.5, 0.9, 1.0])}],
+    "rademacher": [{}],
+    "hypergeometric": [
+        {"ngood": 100, "nbad": 50, "nsample": 40},  # HRUA, more bad than good
+        {"ngood": 5, "nbad": 5, "nsample": 3},  # the urn
+        {"ngood": 10, "nbad": 10, "nsample": 15},  # the urn of the complement
+        {"ngood": 7, "nbad": 0, "nsample": 4}, {"ngood": 0, "nbad": 7, "nsample": 3},
+        {"ngood": 0, "nbad": 0, "nsample": 0},
+        {"ngood": 999_999_999, "nbad": 999_999_999, "nsample": 1_000_000_000},
+        {"ngood": 20, "nbad": 100_000_000, "nsample": 50_000_000},
+        {"ngood": 100_000_000, "nbad": 30, "nsample": 60},  # HRUA, good > bad
+        {"ngood": np.array([0, 3, 20, 500, 999_999_999]), "nbad": np.array([4, 9, 20, 400, 5]),
+         "nsample": np.array([2, 12, 15, 450, 1000])}],
+    "logseries": [{"p": 0.9}, {"p": 0.0}, {"p": 1e-300}, {"p": 0.3}, {"p": 0.999999},
+                  {"p": np.array([0.0, 1e-10, 0.5, 0.99, 0.999999])}],
+    "zipf": [{"a": 2.0}, {"a": 3.5}, {"a": 30.0}, {"a": 1024.9}, {"a": 1025.0}, {"a": np.inf},
+             {"a": np.array([2.0, 2.5, 7.0, 100.0, 2000.0, np.inf])}],
+    "multivariate_hypergeometric": [
+        {"colors": [3, 5, 7], "nsample": 6}, {"colors": [3, 5, 7], "nsample": 13},
+        {"colors": [100_000_000, 200_000_000, 300_000_000, 5], "nsample": 250_000_000},
+        {"colors": [0, 5, 0, 40, 2], "nsample": 30}, {"colors": [4, 0], "nsample": 2}],
 }
 
 #: Distributions with integer outputs (drawn in INT_DTYPES).
-DISCRETE: set[str] = {"choice", "poisson", "binomial", "negative_binomial", "multinomial"}
+DISCRETE: set[str] = {"choice", "poisson", "binomial", "negative_binomial", "multinomial",
+                      "geometric", "rademacher", "hypergeometric", "logseries", "zipf",
+                      "multivariate_hypergeometric"}
 #: Distributions whose output adds an event axis (not elementwise: no Dask chunking of it).
-MULTIVARIATE: set[str] = {"dirichlet", "choice", "multinomial", "orthogonal", "ball"}
+MULTIVARIATE: set[str] = {"dirichlet", "choice", "multinomial", "orthogonal", "ball",
+                          "multivariate_hypergeometric"}
 #: Distributions whose GPU results equal the CPU's to rounding only (a LAPACK factorisation on
 #: the CPU, cuSOLVER's on the GPU): the largest absolute difference allowed, per output dtype.
 GPU_TOLERANCE: dict[str, dict[str, float]] = {

@@ -251,8 +251,8 @@ class Dist(IntEnum):
     transliteration ``kr_dist_<name>`` in ``dists.cu``; the kernels receive it as
     a literal (Numba) or a template argument (CUDA), so each compiles alone.
     Codes are grouped by family: 0–9 the shared module (``_dists_base``), 10–29
-    the gamma family, 30–49 the other continuous ones, 50–69 the discrete ones,
-    70–89 the multivariate and combinatorial ones.
+    the gamma family, 30–49 the other continuous ones (with ball's steps), 50–69
+    the Poisson and binomial family, 70–89 the counting ones (geometric … zipf).
     """
 
     EXPONENTIAL = 0
@@ -277,11 +277,6 @@ class Dist(IntEnum):
     CHOICE_KEY = 20
     #: Word ``a`` of pair 0 of lane 0: half of an element's 64-bit sort key (permuted).
     PERMUTED_WORD = 21
-    POISSON = 50
-    BINOMIAL = 51
-    NEGATIVE_BINOMIAL = 52
-    NONCENTRAL_CHISQUARE = 53
-    NONCENTRAL_F = 54
     CAUCHY = 30
     LOGISTIC = 31
     LOGNORMAL = 32
@@ -296,6 +291,17 @@ class Dist(IntEnum):
     BALL_EXP = 40
     #: ball's coordinate given its point's sum S: ±(G/S)^(1/p), G the Gamma(1/p) of lane 0.
     BALL = 41
+    POISSON = 50
+    BINOMIAL = 51
+    NEGATIVE_BINOMIAL = 52
+    NONCENTRAL_CHISQUARE = 53
+    NONCENTRAL_F = 54
+    #: The counting distributions (``_dists_counting``, docs/distributions.md §5.6–§5.10).
+    GEOMETRIC = 70
+    RADEMACHER = 71
+    HYPERGEOMETRIC = 72
+    LOGSERIES = 73
+    ZIPF = 74
 
 
 #: First counter word of the element streams, "dist" in ASCII: pair ``c`` of lane ``l`` of

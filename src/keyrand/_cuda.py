@@ -132,6 +132,7 @@ def _constants() -> dict[str, str]:
     out |= {f"KR_DG_{name.upper()}": f"({_f64(v)})" for name, v in c.DIST_GAMMA.items()}
     out |= {f"KR_DD_{name.upper()}": f"({_f64(v)})" for name, v in c.DIST_DISCRETE.items()}
     out |= {f"KR_CT_{name.upper()}": f"({_f64(v)})" for name, v in c.DIST_CONTINUOUS.items()}
+    out |= {f"KR_CN_{name.upper()}": f"({_f64(v)})" for name, v in c.DIST_COUNTING.items()}
     return out
 
 
@@ -182,7 +183,8 @@ def _log1pf_poly() -> str:
 #: device functions (host-compilable; the shared building blocks first, then one file per
 #: family), and the distributions' kernels.
 TEMPLATE = "kernels.cu"
-DIST_TEMPLATES = ("dists.cu", "dists_gamma.cu", "dists_discrete.cu", "dists_continuous.cu")
+DIST_TEMPLATES = ("dists.cu", "dists_gamma.cu", "dists_continuous.cu", "dists_discrete.cu",
+                  "dists_counting.cu")
 DIST_KERNELS = "dist_kernels.cu"
 
 

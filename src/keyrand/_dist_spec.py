@@ -47,8 +47,8 @@ def parameter(value: object, fn: str, name: str) -> np.ndarray:
     if arr.dtype.kind not in "biuf":
         raise TypeError(f"[{fn}] {name} must be a real number or an array of real numbers, "
                         f"not {arr.dtype}.")
-    if isinstance(value, StandIn):
-        return stand_in(np.float64, arr.shape)
+    if isinstance(value, StandIn):  # its value: 0, or the sampler's valid stand-in value
+        return stand_in(np.float64, arr.shape, float(arr.flat[0]) if arr.size else 0.0)
     return arr.astype(np.float64)
 
 

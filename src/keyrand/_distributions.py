@@ -10,11 +10,11 @@ import numpy as np
 from numba import errors, types
 from numba.extending import overload
 
-from . import _dists_base, _dists_continuous, _dists_discrete, _dists_gamma
+from . import _dists_base, _dists_continuous, _dists_counting, _dists_discrete, _dists_gamma
 
 #: Distribution code → sample function ``f(keys, key, i, wide, a, b, c) -> float64``.
 SAMPLES = {**_dists_base.SAMPLES, **_dists_gamma.SAMPLES, **_dists_continuous.SAMPLES,
-           **_dists_discrete.SAMPLES}
+           **_dists_discrete.SAMPLES, **_dists_counting.SAMPLES}
 
 
 def sample(kind: int, keys: np.ndarray, key: np.ndarray, i: int, wide: bool, a: float,

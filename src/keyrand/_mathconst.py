@@ -259,6 +259,18 @@ DIST_CONTINUOUS = {
     "vm_normal": 1e6,  # von Mises: kappa above it is the wrapped normal (as NumPy)
 }
 
+#: Constants of the counting distributions (``keyrand._dists_counting``).
+DIST_COUNTING = {
+    "hrua_d1": 1.7155277699214135,  # Stadlober's 2·√(2/e): the table mountain's width per sd
+    "hrua_d2": 0.8989161620588988,  # Stadlober's 3 − 2·√(3/e): its width at sd 0
+    "hrua_urn": 10.0,  # hypergeometric: the urn below this many draws, else HRUA
+    "hrua_tail": 16.0,  # HRUA's candidates stop 16 standard deviations above the mean
+    "zipf_log_top": 43.66827237527655,  # log(2^63): zipf's candidates stay below 2^63
+    "zipf_top": 2.0**63,  # zipf rejects candidates from here (truncated to int64, as NumPy)
+    "zipf_one": 1025.0,  # zipf gives 1 from this a on (P(X > 1) < 3e-309)
+    "ln2": 0.6931471805599453,
+}
+
 # ------------------------------------------------------------------ float16 / bfloat16 (§4.2)
 
 #: 2^-14, the smallest normal float16, as float32 bits: smaller magnitudes round as subnormals.

@@ -58,13 +58,8 @@ def gamma(a: object, shape: ShapeLike | None = None, dtype: object = float32,
         TypeError: ``a`` is not a real number or array.
         ValueError: ``a < 0``, an unsupported dtype, or ``a`` does not broadcast to ``shape``.
     """
-    fn = "gamma"
-    a_in = parameter(a, fn, "a")
-    d = float_outputs(fn, dtype)
-    call = Start(fn, key, stream)
-    dims = output_shape(shape, fn, a_in)
-    nonnegative(a_in, fn, "a")
-    return elementwise(call, dims, d, Dist.GAMMA, {"a": a_in})
+    return _continuous("gamma", Dist.GAMMA, shape, dtype, key, stream, (("a", nonnegative),),
+                       a=a)
 
 
 def _continuous(fn: str, kind: Dist, shape: ShapeLike | None, dtype: object, key: object,

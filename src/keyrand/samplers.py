@@ -31,6 +31,14 @@ from ._sample_continuous import (
     wald,
     weibull_min,
 )
+from ._sample_counting import (
+    geometric,
+    hypergeometric,
+    logseries,
+    multivariate_hypergeometric,
+    rademacher,
+    zipf,
+)
 from ._sample_discrete import (
     binomial,
     multinomial,
@@ -74,7 +82,9 @@ __all__ = [
     "f",
     "gamma",
     "generalized_normal",
+    "geometric",
     "gumbel",
+    "hypergeometric",
     "integers",
     "laplace",
     "loggamma",
@@ -82,6 +92,8 @@ __all__ = [
     "lognormal",
     "maxwell",
     "multinomial",
+    "logseries",
+    "multivariate_hypergeometric",
     "multivariate_normal",
     "negative_binomial",
     "noncentral_chisquare",
@@ -93,6 +105,7 @@ __all__ = [
     "permuted",
     "poisson",
     "power",
+    "rademacher",
     "randint",
     "rayleigh",
     "sample",
@@ -105,6 +118,7 @@ __all__ = [
     "vonmises",
     "wald",
     "weibull_min",
+    "zipf",
 ]
 
 #: Samplers drawn by name with a shape and plain-number parameters (``keyrand sample``).
