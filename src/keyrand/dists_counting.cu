@@ -2,12 +2,12 @@
 // rademacher, hypergeometric, logseries, zipf. Each function transliterates its Numba twin
 // in keyrand/_dists_counting.py operation by operation (host-compilable, KR_HD).
 
-KR_HD double kr_log1p_ct(double x) {
+KR_HD double kr_log1p_cn(double x) {
     const double u = 1.0 + x;
     if (u == 1.0 || u == kr_inf64()) return x;
     return kr_log64(u) * (x / (u - 1.0));
 }
-KR_HD double kr_expm1_ct(double x) {
+KR_HD double kr_expm1_cn(double x) {
     const double u = kr_exp64(x);
     if (u == 1.0) return x;
     const double um1 = u - 1.0;
@@ -19,7 +19,7 @@ KR_HD double kr_dist_geometric(const KrStream &s, double a, double b, double c) 
     w.wide = true;
     double u, spare;
     kr_uniforms(w, 0, 0, u, spare);
-    return kr_floor64(kr_log64(u) / kr_log1p_ct(-a)) + 1.0;
+    return kr_floor64(kr_log64(u) / kr_log1p_cn(-a)) + 1.0;
 }
 KR_HD double kr_dist_rademacher(const KrStream &s, double a, double b, double c) {
     KrStream w = s;
@@ -98,7 +98,7 @@ KR_HD double kr_dist_logseries(const KrStream &s, double a, double b, double c) 
     double v, u;
     kr_uniforms(w, 0, 0, v, u);
     if (v >= a) return 1.0;
-    const double q = -kr_expm1_ct(kr_log1p_ct(-a) * u);
+    const double q = -kr_expm1_cn(kr_log1p_cn(-a) * u);
     if (v <= q * q) return kr_floor64(1.0 + kr_log64(v) / kr_log64(q));
     if (v >= q) return 1.0;
     return 2.0;
@@ -108,15 +108,15 @@ KR_HD double kr_dist_zipf(const KrStream &s, double a, double b, double c) {
     KrStream w = s;
     w.wide = true;
     const double am1 = a - 1.0;
-    const double mass = -kr_expm1_ct(-am1 * KR_CN_ZIPF_LOG_TOP);
-    const double bm1 = kr_expm1_ct(am1 * KR_CN_LN2);
+    const double mass = -kr_expm1_cn(-am1 * KR_CN_ZIPF_LOG_TOP);
+    const double bm1 = kr_expm1_cn(am1 * KR_CN_LN2);
     const double b2 = 1.0 + bm1;
     for (kr_u64 t = 0;; ++t) {
         double u, v;
         kr_uniforms(w, 0, t, u, v);
-        const double x = kr_floor64(kr_exp64(-kr_log1p_ct(-u * mass) / am1));
+        const double x = kr_floor64(kr_exp64(-kr_log1p_cn(-u * mass) / am1));
         if (x >= KR_CN_ZIPF_TOP || x < 1.0) continue;
-        const double tm1 = kr_expm1_ct(am1 * kr_log1p_ct(1.0 / x));
+        const double tm1 = kr_expm1_cn(am1 * kr_log1p_cn(1.0 / x));
         if (v * x * tm1 / bm1 <= (1.0 + tm1) / b2) return x;
     }
 }
