@@ -362,9 +362,12 @@ class CpuBackend:
 
     def dist(self, key: np.ndarray, runs, kind: int, wide: bool, params: tuple,
              dtype: np.dtype) -> np.ndarray:
-        out = np.empty(runs.size, dtype)
+        # float32 samples are float64 ones rounded (as the GPU's float kernel stores them):
+        # one compiled kernel per distribution for both float dtypes.
+        store = np.float64 if np.dtype(dtype) == np.float32 else dtype
+        out = np.empty(runs.size, store)
         _elements.fill(out, key, runs.starts, runs.run, kind, wide, params)
-        return out
+        return out if store == dtype else out.astype(dtype)
 
     def bounded(self, words: np.ndarray, key: np.ndarray, runs, off: np.ndarray,
                 rm1: np.ndarray, dtype: np.dtype) -> np.ndarray:
