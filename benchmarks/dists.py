@@ -52,7 +52,7 @@ TABLE: dict[str, tuple] = {
     "pareto": ({"b": 3.0}, lambda g, n: g.pareto(3.0, n) + 1.0,
                lambda jr, k, n: jr.pareto(k, 3.0, (n,)), None),
     "rayleigh": ({}, lambda g, n: g.rayleigh(size=n),
-                 lambda jr, k, n: jr.rayleigh(k, shape=(n,)), None),
+                 lambda jr, k, n: jr.rayleigh(k, 1.0, (n,)), None),
     "weibull_min": ({"scale": 1.0, "concentration": 0.8}, lambda g, n: g.weibull(0.8, n),
                     lambda jr, k, n: jr.weibull_min(k, 1.0, 0.8, (n,)), None),
     "vonmises": ({"mu": 0.0, "kappa": 4.0}, lambda g, n: g.vonmises(0.0, 4.0, n), None, None),
@@ -151,20 +151,27 @@ def main() -> None:
             if call is None:
                 line += f" {'':>9s} {'':>6s}"
                 continue
-            if p == "numpy":
-                t = median_time(lambda call=call: call(rng, n), lambda r: None, args.repeat)
-            elif p == "jax":
-                import jax
-
-                jitted = jax.jit(lambda k, call=call: call(jr, k, n))
-                t = median_time(lambda f=jitted: f(jkey), lambda r: r.block_until_ready(),
-                                args.repeat)
-            else:
-                tsync = torch.cuda.synchronize if args.gpu else (lambda: None)
-                t = median_time(lambda call=call: call(torch, n, tdev),
-                                lambda r, tsync=tsync: tsync(), args.repeat)
+            try:
+                t = _peer_time(p, call, rng, jr, jkey, torch, tdev, n, args)
+            except Exception as err:  # a peer without this sampler or signature
+                line += f" {'n/a':>9s} {'':>6s}"
+                print(f"  ({p} {name}: {type(err).__name__}: {err})"[:120])
+                continue
             line += f" {n / t / 1e6:9.1f} {t / t_kr:6.2f}"
         print(line, flush=True)
+
+
+def _peer_time(p, call, rng, jr, jkey, torch, tdev, n, args) -> float:
+    """Seconds per call of peer ``p``'s sampler."""
+    if p == "numpy":
+        return median_time(lambda: call(rng, n), lambda r: None, args.repeat)
+    if p == "jax":
+        import jax
+
+        jitted = jax.jit(lambda k: call(jr, k, n))
+        return median_time(lambda: jitted(jkey), lambda r: r.block_until_ready(), args.repeat)
+    tsync = torch.cuda.synchronize if args.gpu else (lambda: None)
+    return median_time(lambda: call(torch, n, tdev), lambda r: tsync(), args.repeat)
 
 
 if __name__ == "__main__":
