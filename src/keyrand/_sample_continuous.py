@@ -116,7 +116,7 @@ def cauchy(shape: ShapeLike = (), dtype: object = float32, key: object = None,
 
     Args:
         shape: Output shape.
-        dtype: float16, bfloat16, float32 or float64 (float64 draws 53-bit uniforms).
+        dtype: float16, bfloat16, float32 or float64 (float64 draws 52-bit uniforms).
         key: uint32 key of shape (2,); the global sequence if None.
         stream: Stream or device to run on.
 
@@ -139,7 +139,7 @@ def logistic(shape: ShapeLike = (), dtype: object = float32, key: object = None,
 
     Args:
         shape: Output shape.
-        dtype: float16, bfloat16, float32 or float64 (float64 draws 53-bit uniforms).
+        dtype: float16, bfloat16, float32 or float64 (float64 draws 52-bit uniforms).
         key: uint32 key of shape (2,); the global sequence if None.
         stream: Stream or device to run on.
 
@@ -164,7 +164,7 @@ def lognormal(sigma: object = 1.0, shape: ShapeLike | None = None, dtype: object
     Args:
         sigma: Standard deviation of ``log x``, finite and ``≥ 0`` (scalar or array).
         shape: Output shape; None for the shape of ``sigma``.
-        dtype: float16, bfloat16, float32 or float64 (float64 draws 53-bit uniforms).
+        dtype: float16, bfloat16, float32 or float64 (float64 draws 52-bit uniforms).
         key: uint32 key of shape (2,); the global sequence if None.
         stream: Stream or device to run on.
 
@@ -192,7 +192,7 @@ def pareto(b: object, shape: ShapeLike | None = None, dtype: object = float32,
     Args:
         b: Shape, ``b > 0`` (scalar or array).
         shape: Output shape; None for the shape of ``b``.
-        dtype: float16, bfloat16, float32 or float64 (float64 draws 53-bit uniforms).
+        dtype: float16, bfloat16, float32 or float64 (float64 draws 52-bit uniforms).
         key: uint32 key of shape (2,); the global sequence if None.
         stream: Stream or device to run on.
 
@@ -218,7 +218,7 @@ def power(a: object, shape: ShapeLike | None = None, dtype: object = float32,
     Args:
         a: Shape, ``a > 0`` (scalar or array).
         shape: Output shape; None for the shape of ``a``.
-        dtype: float16, bfloat16, float32 or float64 (float64 draws 53-bit uniforms).
+        dtype: float16, bfloat16, float32 or float64 (float64 draws 52-bit uniforms).
         key: uint32 key of shape (2,); the global sequence if None.
         stream: Stream or device to run on.
 
@@ -243,7 +243,7 @@ def rayleigh(scale: object = 1.0, shape: ShapeLike | None = None, dtype: object 
     Args:
         scale: Scale, finite and ``≥ 0`` (scalar or array).
         shape: Output shape; None for the shape of ``scale``.
-        dtype: float16, bfloat16, float32 or float64 (float64 draws 53-bit uniforms).
+        dtype: float16, bfloat16, float32 or float64 (float64 draws 52-bit uniforms).
         key: uint32 key of shape (2,); the global sequence if None.
         stream: Stream or device to run on.
 
@@ -274,7 +274,7 @@ def weibull_min(scale: object, concentration: object, shape: ShapeLike | None = 
         scale: Scale, finite and ``≥ 0`` (scalar or array).
         concentration: Shape ``k > 0`` (scalar or array).
         shape: Output shape; None for the broadcast shape of the parameters.
-        dtype: float16, bfloat16, float32 or float64 (float64 draws 53-bit uniforms).
+        dtype: float16, bfloat16, float32 or float64 (float64 draws 52-bit uniforms).
         key: uint32 key of shape (2,); the global sequence if None.
         stream: Stream or device to run on.
 
@@ -307,7 +307,7 @@ def triangular(left: object, mode: object, right: object, shape: ShapeLike | Non
         mode: Peak, ``left ≤ mode ≤ right`` (scalar or array).
         right: Upper limit, finite and ``> left`` (scalar or array).
         shape: Output shape; None for the broadcast shape of the parameters.
-        dtype: float16, bfloat16, float32 or float64 (float64 draws 53-bit uniforms).
+        dtype: float16, bfloat16, float32 or float64 (float64 draws 52-bit uniforms).
         key: uint32 key of shape (2,); the global sequence if None.
         stream: Stream or device to run on.
 
@@ -354,7 +354,7 @@ def wald(mean: object, scale: object, shape: ShapeLike | None = None, dtype: obj
         mean: Mean ``μ``, finite and ``> 0`` (scalar or array).
         scale: Shape ``λ``, finite and ``> 0`` (scalar or array).
         shape: Output shape; None for the broadcast shape of the parameters.
-        dtype: float16, bfloat16, float32 or float64 (float64 draws 53-bit uniforms).
+        dtype: float16, bfloat16, float32 or float64 (float64 draws 52-bit uniforms).
         key: uint32 key of shape (2,); the global sequence if None.
         stream: Stream or device to run on.
 
@@ -388,7 +388,7 @@ def vonmises(mu: object, kappa: object, shape: ShapeLike | None = None,
         mu: Mode, finite (scalar or array; any real, the result is wrapped).
         kappa: Concentration ``≥ 0``; ``inf`` gives ``mu`` (scalar or array).
         shape: Output shape; None for the broadcast shape of the parameters.
-        dtype: float16, bfloat16, float32 or float64 (float64 draws 53-bit uniforms).
+        dtype: float16, bfloat16, float32 or float64 (float64 draws 52-bit uniforms).
         key: uint32 key of shape (2,); the global sequence if None.
         stream: Stream or device to run on.
 

@@ -67,7 +67,7 @@ def orthogonal(n: int, shape: ShapeLike = (), dtype: object = float32, key: obje
     Args:
         n: Matrix size, ``n ≥ 0``.
         shape: Batch shape; the output is ``shape + (n, n)``.
-        dtype: float16, bfloat16, float32 or float64 (float64 draws 53-bit uniforms
+        dtype: float16, bfloat16, float32 or float64 (float64 draws 52-bit uniforms
             and factors in float64; the others factor in float32).
         key: uint32 key of shape (2,); the global sequence if None.
         stream: Stream or device to run on.
@@ -117,7 +117,7 @@ def ball(d: int, p: float = 2.0, shape: ShapeLike = (), dtype: object = float32,
         d: Dimension, ``d ≥ 0``.
         p: The norm's exponent, finite and ``> 0`` (a scalar).
         shape: Batch shape; the output is ``shape + (d,)``.
-        dtype: float16, bfloat16, float32 or float64 (float64 draws 53-bit uniforms).
+        dtype: float16, bfloat16, float32 or float64 (float64 draws 52-bit uniforms).
         key: uint32 key of shape (2,); the global sequence if None.
         stream: Stream or device to run on.
 
