@@ -367,7 +367,10 @@ class CpuBackend:
         store = np.float64 if np.dtype(dtype) == np.float32 else dtype
         out = np.empty(runs.size, store)
         _elements.fill(out, key, runs.starts, runs.run, kind, wide, params)
-        return out if store == dtype else out.astype(dtype)
+        if store == dtype:
+            return out
+        with np.errstate(over="ignore"):  # past float32's range the rounding gives ±inf
+            return out.astype(dtype)
 
     def bounded(self, words: np.ndarray, key: np.ndarray, runs, off: np.ndarray,
                 rm1: np.ndarray, dtype: np.dtype) -> np.ndarray:

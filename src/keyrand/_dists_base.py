@@ -75,10 +75,9 @@ def standard_gamma(keys, key, lane, i, a, wide):
     """
     if not (a > 0.0) or a == math.inf:
         return a if a != 0.0 else 0.0
-    if a >= 1.0:
-        return marsaglia_tsang(keys, key, lane, i, a, wide)[0]
-    g, spare = marsaglia_tsang(keys, key, lane, i, a + 1.0, wide)
-    return g * exp(log(spare) / a)
+    boost = a < 1.0
+    g, spare = marsaglia_tsang(keys, key, lane, i, a + 1.0 if boost else a, wide)
+    return g * exp(log(spare) / a) if boost else g
 
 
 @njit(cache=True, error_model="numpy", forceinline=True)
@@ -86,10 +85,9 @@ def log_gamma(keys, key, lane, i, a, wide):
     """``log G`` for G ~ Gamma(a), in log space for ``a < 1``: ``log G(a+1) + log(u')/a``."""
     if not (a > 0.0) or a == math.inf:
         return log(a) if a == a else a
-    if a >= 1.0:
-        return log(marsaglia_tsang(keys, key, lane, i, a, wide)[0])
-    g, spare = marsaglia_tsang(keys, key, lane, i, a + 1.0, wide)
-    return log(g) + log(spare) / a
+    boost = a < 1.0
+    g, spare = marsaglia_tsang(keys, key, lane, i, a + 1.0 if boost else a, wide)
+    return log(g) + log(spare) / a if boost else log(g)
 
 
 @njit(cache=True, error_model="numpy", forceinline=True)

@@ -49,13 +49,22 @@ def pair_keys(k0, k1):
 @njit(cache=True, forceinline=True)
 def pair(keys, key, lane, i, c):
     """Pair ``c`` of lane ``lane`` of element ``i`` (``keys`` the table, ``key`` the draw's key)."""
-    if c < DIST_KEYS:
-        s0, s1 = keys[c, 0], keys[c, 1]
-    else:
-        s0, s1 = threefry2x32(key[0], key[1], _U32(DIST_STREAM), _U32(c))
     e = _U64(i)
     hi = _U32((_U64(lane) << _U64(29)) | (e >> _U64(32)))
-    return threefry2x32(s0, s1, hi, _U32(e & _U64(0xFFFFFFFF)))
+    lo = _U32(e & _U64(0xFFFFFFFF))
+    # One hash site (a smaller loop body to compile): past the table, a first pass
+    # derives K_c = T(key, (DIST_STREAM, c)) and a second hashes the counter under it.
+    far = c >= DIST_KEYS
+    if far:
+        s0, s1, x0, x1 = key[0], key[1], _U32(DIST_STREAM), _U32(c)
+    else:
+        s0, s1, x0, x1 = keys[c, 0], keys[c, 1], hi, lo
+    while True:
+        y0, y1 = threefry2x32(s0, s1, x0, x1)
+        if not far:
+            return y0, y1
+        far = False
+        s0, s1, x0, x1 = y0, y1, hi, lo
 
 
 @njit(cache=True, inline="always")
@@ -68,11 +77,10 @@ def _open52(w0, w1):
 @njit(cache=True, forceinline=True)
 def uniforms(keys, key, lane, i, c, wide):
     """Uniforms ``2c`` and ``2c + 1`` of lane ``lane`` of element ``i``, both in (0, 1)."""
+    w0, w1 = pair(keys, key, lane, i, 2 * c if wide else c)
     if wide:
-        a0, a1 = pair(keys, key, lane, i, 2 * c)
         b0, b1 = pair(keys, key, lane, i, 2 * c + 1)
-        return _open52(a0, a1), _open52(b0, b1)
-    w0, w1 = pair(keys, key, lane, i, c)
+        return _open52(w0, w1), _open52(b0, b1)
     return (_F64(w0) + 0.5) * _TWO_M32, (_F64(w1) + 0.5) * _TWO_M32
 
 

@@ -41,15 +41,10 @@ def _kernels(kind: int):
             t0 = k - q * run
             m = min(run - t0, stop - k)
             i0 = starts[q] + t0
-            if sa or sb or sc:
-                for t in range(m):
-                    j = k + t
-                    out[j] = sample(kind, keys, key, i0 + t, wide, a[j if sa else 0],
-                                    b[j if sb else 0], c[j if sc else 0])
-            else:
-                a0, b0, c0 = a[0], b[0], c[0]
-                for t in range(m):
-                    out[k + t] = sample(kind, keys, key, i0 + t, wide, a0, b0, c0)
+            for t in range(m):
+                j = k + t
+                out[j] = sample(kind, keys, key, i0 + t, wide, a[j if sa else 0],
+                                b[j if sb else 0], c[j if sc else 0])
             k += m
 
     @njit(cache=True, parallel=True, error_model="numpy")
