@@ -44,7 +44,7 @@ def _shape(kw: dict, n: int) -> tuple[int, ...]:
     return (n, *np.broadcast_shapes(*arrays)) if arrays else (n,)
 
 
-@pytest.mark.parametrize("name, kw, dtype", _params())
+@pytest.mark.parametrize("name, kw, dtype", list(_params()))
 def test_gpu_equals_cpu(name, kw, dtype):
     fn = getattr(kr, name)
     key = key_of(f"gpu-{name}")

@@ -61,14 +61,16 @@ def orthogonal(n: int, shape: ShapeLike = (), dtype: object = float32, key: obje
     distributed (docs/distributions.md §6.10). JAX's ``orthogonal`` (the same
     construction). The normals are element streams (element ``i`` of the output
     draws the normal of its lane 0), so they are identical on every backend; the
-    QR is LAPACK's on the CPU and cuSOLVER's on the GPU, so GPU matrices equal
-    the CPU's to rounding (a few ulps of the dtype), not bit for bit.
+    QR is LAPACK's on the CPU and cuSOLVER's on the GPU, computed in float64 for
+    every dtype and rounded once, so GPU matrices equal the CPU's to rounding
+    (about 1e-15 before the final rounding, at most one ulp of a narrower dtype),
+    not bit for bit.
 
     Args:
         n: Matrix size, ``n ≥ 0``.
         shape: Batch shape; the output is ``shape + (n, n)``.
-        dtype: float16, bfloat16, float32 or float64 (float64 draws 52-bit uniforms
-            and factors in float64; the others factor in float32).
+        dtype: float16, bfloat16, float32 or float64 (float64 draws 52-bit uniforms;
+            every dtype factors in float64).
         key: uint32 key of shape (2,); the global sequence if None.
         stream: Stream or device to run on.
 
@@ -93,10 +95,9 @@ def orthogonal(n: int, shape: ShapeLike = (), dtype: object = float32, key: obje
 def _finish_orthogonal(block: Block, z: Any) -> Any:
     """``Q·diag(sign(diag R))`` of each ``n × n`` matrix of normals (the block's last two axes)."""
     xp = block.backend.xp
-    q, r = xp.linalg.qr(z)
+    q, r = xp.linalg.qr(z.astype(xp.float64))
     diag = xp.diagonal(r, axis1=-2, axis2=-1)
-    sign = xp.where(diag < 0, -1.0, 1.0).astype(q.dtype)
-    return q * sign[..., None, :]
+    return (q * xp.where(diag < 0, -1.0, 1.0)[..., None, :]).astype(z.dtype)
 
 
 @sampler("ball")
