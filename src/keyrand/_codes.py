@@ -304,6 +304,15 @@ class Dist(IntEnum):
     ZIPF = 74
 
 
+#: Straight-line sample functions (a fixed number of hashes, no rejection loop): their CPU
+#: kernels are compiled once per uniform width, so that LLVM vectorizes the element loop.
+STRAIGHT = frozenset({
+    Dist.EXPONENTIAL, Dist.UNIFORM, Dist.NORMAL, Dist.MAXWELL, Dist.DOUBLE_SIDED_MAXWELL,
+    Dist.DIRICHLET_EXP, Dist.CHOICE_KEY, Dist.PERMUTED_WORD, Dist.CAUCHY,
+    Dist.LOGISTIC, Dist.LOGNORMAL, Dist.PARETO, Dist.POWER, Dist.RAYLEIGH, Dist.WEIBULL_MIN,
+    Dist.TRIANGULAR, Dist.WALD, Dist.BALL_EXP, Dist.GEOMETRIC, Dist.RADEMACHER,
+})
+
 #: First counter word of the element streams, "dist" in ASCII: pair ``c`` of lane ``l`` of
 #: element ``i`` hashes ``((l << 29) | (i >> 32), i mod 2^32)`` under ``T(key, (DIST_STREAM, c))``.
 DIST_STREAM = 0x64697374

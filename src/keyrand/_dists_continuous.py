@@ -155,22 +155,21 @@ def _rayleigh(keys, key, i, wide, a, b, c):
 @njit(cache=True, error_model="numpy", forceinline=True)
 def _weibull_min(keys, key, i, wide, a, b, c):
     # scale·E^(1/k) = scale·exp(log(E)/k), E = −log u (u uniform 0 of lane 0); a = scale, b = k.
-    if a == 0.0:
-        return 0.0
+    # (Selects, not early returns, keep the loop branch-free, so it vectorizes.)
     e = -log(uniforms(keys, key, 0, i, 0, wide)[0])
-    return a * exp(log(e) / b)
+    x = a * exp(log(e) / b)
+    return 0.0 if a == 0.0 else x
 
 
 @njit(cache=True, error_model="numpy", forceinline=True)
 def _triangular(keys, key, i, wide, a, b, c):
     # Inversion (a = left, b = mode, c = right), u uniform 0 of lane 0; NaN out of order.
-    if not (a <= b and b <= c and a < c):
-        return math.nan
     u = uniforms(keys, key, 0, i, 0, wide)[0]
     span = c - a
-    if u < (b - a) / span:
-        return a + np.sqrt(u * span * (b - a))
-    return c - np.sqrt((1.0 - u) * span * (c - b))
+    lower = a + np.sqrt(u * span * (b - a))
+    upper = c - np.sqrt((1.0 - u) * span * (c - b))
+    x = lower if u < (b - a) / span else upper
+    return x if a <= b and b <= c and a < c else math.nan
 
 
 @njit(cache=True, error_model="numpy", forceinline=True)

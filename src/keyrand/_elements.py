@@ -19,6 +19,7 @@ from . import (
     _numba_cache,  # noqa: F401  (Numba's cache locator, before any @njit)
     _threads,
 )
+from ._codes import STRAIGHT
 from ._distributions import sample
 from ._element_stream import pair_keys
 
@@ -29,9 +30,10 @@ CHUNK = 1 << 12
 @functools.cache
 def _kernels(kind: int):
     """(parallel, serial) kernels of distribution ``kind`` (a closure constant)."""
+    straight = kind in STRAIGHT
 
     @njit(cache=True, inline="always", error_model="numpy")
-    def chunk(out, keys, key, starts, run, wide, a, b, c, first, stop):
+    def elements(out, keys, key, starts, run, wide, a, b, c, first, stop):
         # Elements first .. stop-1 of the block, run by run: the inner loop's element
         # indices are consecutive, so a branch-free sample function vectorizes.
         sa, sb, sc = a.size > 1, b.size > 1, c.size > 1
@@ -46,6 +48,18 @@ def _kernels(kind: int):
                 out[j] = sample(kind, keys, key, i0 + t, wide, a[j if sa else 0],
                                 b[j if sb else 0], c[j if sc else 0])
             k += m
+
+    @njit(cache=True, inline="always", error_model="numpy")
+    def chunk(out, keys, key, starts, run, wide, a, b, c, first, stop):
+        # A straight-line sampler gets one loop per uniform width (a constant there), so
+        # its body has no branch on the width; the others keep one loop (compile time).
+        if straight:
+            if wide:
+                elements(out, keys, key, starts, run, True, a, b, c, first, stop)
+            else:
+                elements(out, keys, key, starts, run, False, a, b, c, first, stop)
+        else:
+            elements(out, keys, key, starts, run, wide, a, b, c, first, stop)
 
     @njit(cache=True, parallel=True, error_model="numpy")
     def parallel(out, keys, key, starts, run, wide, a, b, c):

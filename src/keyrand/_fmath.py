@@ -48,6 +48,7 @@ _EXP_MAX = FMATH["exp_max"]
 _EXP_MIN = FMATH["exp_min"]
 _HALF_LOG_2PI = FMATH["half_log_2pi"]
 _TWO54 = FMATH["two54"]
+_MANTISSA = 0x000FFFFFFFFFFFFF
 #: High 32 bits of √2's mantissa, less 1 (0x6A09E): 1 + f above √2 moves to the next binade.
 _SQRT2_MANT = 0x6A09E
 _STIRLING = FMATH["stirling"]
@@ -55,62 +56,52 @@ _STIRLING = FMATH["stirling"]
 
 @njit(cache=True, error_model="numpy", forceinline=True)
 def _scale(y, k):
-    # y·2^k for the exp result y in [0.7, 1.5] and any k, two steps below/above the normals.
-    if k > 1023:
-        return y * _from_bits(_I64(2046) << 52) * _from_bits(k << 52)
-    if k < -1021:
-        return y * _from_bits((k + 2023) << 52) * _from_bits(_I64(23) << 52)
-    return y * _from_bits((k + 1023) << 52)
+    # y·2^k for the exp result y in [0.7, 1.5] and any k: two factors, so that the steps
+    # below and above the normal exponents stay exact (the second is 1 for normal results).
+    e1 = _I64(2046) if k > 1023 else (k + 2023 if k < -1021 else k + 1023)
+    e2 = k if k > 1023 else (_I64(23) if k < -1021 else _I64(1023))
+    return y * _from_bits(e1 << 52) * _from_bits(e2 << 52)
+
+
+# log and exp compute their main path for every input and pick special results by selects
+# at the end, without branches: LLVM then vectorizes the loops that call them.
 
 
 @njit(cache=True, error_model="numpy", forceinline=True)
 def log(x):
     """Natural logarithm of float64 ``x`` (NaN below 0, −inf at 0, inf at inf)."""
-    if not (x > 0.0):
-        if x == 0.0:
-            return -math.inf
-        return x if x != x else math.nan
-    if x == math.inf:
-        return x
-    k = _I64(0)
-    if x < 2.2250738585072014e-308:
-        x = x * _TWO54
-        k = _I64(-54)
-    b = _bits(x)
+    sub = x < 2.2250738585072014e-308
+    b = _bits(x * _TWO54 if sub else x)
     hi = b >> 32
-    k += (hi >> 20) - 1023
-    mant = hi & 0xFFFFF
-    if mant > _SQRT2_MANT:
-        k += 1
-        m = _from_bits((b & 0x000FFFFFFFFFFFFF) | (_I64(1022) << 52))
-    else:
-        m = _from_bits((b & 0x000FFFFFFFFFFFFF) | (_I64(1023) << 52))
+    up = (hi & 0xFFFFF) > _SQRT2_MANT
+    k = (hi >> 20) - (_I64(1077) if sub else _I64(1023)) + (_I64(1) if up else _I64(0))
+    m = _from_bits((b & _MANTISSA) | ((_I64(1022) if up else _I64(1023)) << 52))
     f = m - 1.0
     s = f / (2.0 + f)
     z = s * s
     r = z * (_LG1 + z * (_LG2 + z * (_LG3 + z * (_LG4 + z * (_LG5 + z * (_LG6 + z * _LG7))))))
     hfsq = 0.5 * f * f
     dk = _F64(k)
-    return dk * _LN2_HI - ((hfsq - (s * (hfsq + r) + dk * _LN2_LO)) - f)
+    y = dk * _LN2_HI - ((hfsq - (s * (hfsq + r) + dk * _LN2_LO)) - f)
+    y = x if x == math.inf else y
+    special = -math.inf if x == 0.0 else (x if x != x else math.nan)
+    return y if x > 0.0 else special
 
 
 @njit(cache=True, error_model="numpy", forceinline=True)
 def exp(x):
     """``e^x`` of float64 ``x`` (0 below −745.14, inf above 709.78)."""
-    if x != x:
-        return x
-    if x > _EXP_MAX:
-        return math.inf
-    if x < _EXP_MIN:
-        return 0.0
-    k = math.floor(x * _INV_LN2 + 0.5)
-    hi = x - k * _LN2_HI
+    inside = x >= _EXP_MIN and x <= _EXP_MAX
+    xs = x if inside else 0.0
+    k = math.floor(xs * _INV_LN2 + 0.5)
+    hi = xs - k * _LN2_HI
     lo = k * _LN2_LO
     r = hi - lo
     t = r * r
     c = r - t * (_P1 + t * (_P2 + t * (_P3 + t * (_P4 + t * _P5))))
-    y = 1.0 - ((lo - (r * c) / (2.0 - c)) - hi)
-    return _scale(y, _I64(k))
+    y = _scale(1.0 - ((lo - (r * c) / (2.0 - c)) - hi), _I64(k))
+    outside = x if x != x else (math.inf if x > _EXP_MAX else 0.0)
+    return y if inside else outside
 
 
 @njit(cache=True, error_model="numpy", forceinline=True)
@@ -129,18 +120,19 @@ def _cos_kernel(t):
 
 @njit(cache=True, error_model="numpy", forceinline=True)
 def _quadrant(x):
-    # (n mod 4, r): x = 2j + n/2 + r exactly, |r| ≤ 1/4 (|x| < 2^52).
+    # (n mod 4, r): x = 2j + n/2 + r exactly, |r| ≤ 1/4 (|x| < 2^52). The quadrant stays
+    # a float (0.0 to 3.0): no float-to-integer conversion, so callers' loops vectorize.
     x = x - 2.0 * math.floor(x * 0.5)
     n = math.floor(x * 2.0 + 0.5)
-    return _I64(n) & 3, x - n * 0.5
+    return n - 4.0 * math.floor(n * 0.25), x - n * 0.5
 
 
 @njit(cache=True, error_model="numpy", forceinline=True)
 def _by_quadrant(q, v, w):
     # v, w, −v, −w for quadrants 0 to 3, by selects: random quadrants cost no branch misses.
-    out = v if q == 0 else w
-    out = -v if q == 2 else out
-    return -w if q == 3 else out
+    out = v if q == 0.0 else w
+    out = -v if q == 2.0 else out
+    return -w if q == 3.0 else out
 
 
 @njit(cache=True, error_model="numpy", forceinline=True)

@@ -25,7 +25,7 @@ __global__ void kr_dist(T *__restrict__ out, const kr_u32 *__restrict__ keys,
     s.wide = wide != 0;
     const kr_u64 stride = (kr_u64)gridDim.x * blockDim.x;
     for (kr_u64 k = (kr_u64)blockIdx.x * blockDim.x + threadIdx.x; k < n; k += stride) {
-        const kr_u64 r = k / run;
+        const kr_u64 r = run == n ? 0 : k / run;  // one run: no 64-bit division
         s.i = (kr_u64)starts[r] + (k - r * run);
         out[k] = (T)kr_dist_sample<KIND>(s, a[k * sa], b[k * sb], c[k * sc]);
     }

@@ -142,15 +142,18 @@ struct KrStream {
     bool wide;           // 52-bit uniforms (float64 draws)
 };
 KR_HD void kr_pair(const KrStream &s, int lane, kr_u64 c, kr_u32 &w0, kr_u32 &w1) {
-    kr_u32 s0, s1;
-    if (c < KR_DIST_KEYS) {
-        s0 = s.keys[2 * c];
-        s1 = s.keys[2 * c + 1];
-    } else {
-        kr_threefry(s.k0, s.k1, KR_DIST_STREAM, (kr_u32)c, s0, s1);
-    }
     const kr_u32 hi = (kr_u32)(((kr_u64)lane << 29) | (s.i >> 32));
-    kr_threefry(s0, s1, hi, (kr_u32)(s.i & 0xFFFFFFFFull), w0, w1);
+    const kr_u32 lo = (kr_u32)(s.i & 0xFFFFFFFFull);
+    // One hash site: past the table, a first pass derives K_c = T(key, (DIST_STREAM, c)).
+    bool far = c >= KR_DIST_KEYS;
+    kr_u32 s0 = far ? s.k0 : s.keys[2 * c], s1 = far ? s.k1 : s.keys[2 * c + 1];
+    kr_u32 x0 = far ? (kr_u32)KR_DIST_STREAM : hi, x1 = far ? (kr_u32)c : lo;
+    for (;;) {
+        kr_threefry(s0, s1, x0, x1, w0, w1);
+        if (!far) return;
+        far = false;
+        s0 = w0; s1 = w1; x0 = hi; x1 = lo;
+    }
 }
 KR_HD double kr_open52(kr_u32 w0, kr_u32 w1) {
     const kr_u64 x = ((kr_u64)w0 << 20) | ((kr_u64)w1 >> 12);
@@ -158,15 +161,14 @@ KR_HD double kr_open52(kr_u32 w0, kr_u32 w1) {
 }
 KR_HD void kr_uniforms(const KrStream &s, int lane, kr_u64 c, double &u0, double &u1) {
     kr_u32 a0, a1;
+    kr_pair(s, lane, s.wide ? 2 * c : c, a0, a1);
     if (s.wide) {
         kr_u32 b0, b1;
-        kr_pair(s, lane, 2 * c, a0, a1);
         kr_pair(s, lane, 2 * c + 1, b0, b1);
         u0 = kr_open52(a0, a1);
         u1 = kr_open52(b0, b1);
         return;
     }
-    kr_pair(s, lane, c, a0, a1);
     u0 = ((double)a0 + 0.5) * 0x1p-32;
     u1 = ((double)a1 + 0.5) * 0x1p-32;
 }
@@ -200,16 +202,16 @@ KR_HD double kr_marsaglia_tsang(const KrStream &s, int lane, double a, double &s
 KR_HD double kr_standard_gamma(const KrStream &s, int lane, double a) {
     if (!(a > 0.0) || a == kr_inf64()) return a != 0.0 ? a : 0.0;
     double spare;
-    if (a >= 1.0) return kr_marsaglia_tsang(s, lane, a, spare);
-    const double g = kr_marsaglia_tsang(s, lane, a + 1.0, spare);
-    return g * kr_exp64(kr_log64(spare) / a);
+    const bool boost = a < 1.0;  // one Marsaglia-Tsang site, as the Numba source
+    const double g = kr_marsaglia_tsang(s, lane, boost ? a + 1.0 : a, spare);
+    return boost ? g * kr_exp64(kr_log64(spare) / a) : g;
 }
 KR_HD double kr_log_gamma(const KrStream &s, int lane, double a) {
     if (!(a > 0.0) || a == kr_inf64()) return a == a ? kr_log64(a) : a;
     double spare;
-    if (a >= 1.0) return kr_log64(kr_marsaglia_tsang(s, lane, a, spare));
-    const double g = kr_marsaglia_tsang(s, lane, a + 1.0, spare);
-    return kr_log64(g) + kr_log64(spare) / a;
+    const bool boost = a < 1.0;
+    const double g = kr_marsaglia_tsang(s, lane, boost ? a + 1.0 : a, spare);
+    return boost ? kr_log64(g) + kr_log64(spare) / a : kr_log64(g);
 }
 KR_HD double kr_dist_gamma(const KrStream &s, double a, double b, double c) {
     return kr_standard_gamma(s, 0, a);
