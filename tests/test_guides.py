@@ -1,4 +1,5 @@
-"""The guides' code runs: every ```python block of docs/guides/*.md, in order, per guide.
+"""The guides' code runs: every ```python block of docs/guides/*.md (and of the site's
+front page, docs/index.md), in order, per page.
 
 The blocks of one guide share one namespace, as a reader pasting them into one
 session would, and each runs once per test session. A test per block reports
@@ -19,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-GUIDES = Path(__file__).resolve().parent.parent / "docs" / "guides"
+DOCS = Path(__file__).resolve().parent.parent / "docs"
 _FENCE = re.compile(r"^```python(?P<info>[^\n]*)\n(?P<code>.*?)^```[ \t]*$", re.M | re.S)
 _INFO = re.compile(r"^(requires=(?P<names>[A-Za-z_][\w.]*(,[A-Za-z_][\w.]*)*))?$")
 
@@ -50,7 +51,7 @@ def _blocks(guide: Path) -> list[Block]:
     return out
 
 
-GUIDE_FILES = sorted(GUIDES.glob("*.md"))
+GUIDE_FILES = [*sorted((DOCS / "guides").glob("*.md")), DOCS / "index.md"]
 BLOCKS = [b for g in GUIDE_FILES for b in _blocks(g)]
 
 
