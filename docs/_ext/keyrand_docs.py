@@ -47,7 +47,7 @@ class KeyrandHelp(SphinxDirective):
         out: list[nodes.Node] = []
         for line, text in command_helps():
             section = nodes.section(ids=[nodes.make_id(line)])
-            section += nodes.title(text=line)
+            section += nodes.title("", "", nodes.literal(line, line))  # no smart dashes
             section += nodes.literal_block(text, text, language="text")
             out.append(section)
         return out
