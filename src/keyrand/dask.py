@@ -331,7 +331,10 @@ def _dask_function(name: str):
         f"an int, -1 for the whole axis, or a tuple of block sizes). Array arguments "
         f"(NumPy, CuPy or Dask) are cut into the output's blocks. With ``key=None`` the "
         f"global key is drawn once, now.\n\n"
-        f"Raises:\n    As :func:`keyrand.{name}`, or ValueError/TypeError for bad ``chunks``.\n")
+        f"Raises:\n"
+        f"    ValueError: As :func:`keyrand.{name}`, or bad ``chunks`` (a block size, or a cut "
+        f"of an axis the draw needs whole).\n"
+        f"    TypeError: As :func:`keyrand.{name}`, or ``chunks`` of the wrong type.\n")
     return sampler
 
 
