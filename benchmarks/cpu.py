@@ -5,9 +5,11 @@ Usage: python benchmarks/cpu.py [--sizes 20 24] [--repeat 5]
 Each row times one operation at n elements (best of --repeat rounds, after a
 warm-up; a round calls every operation once) and prints how many times faster
 keyrand is than each peer (peer time / keyrand time; > 1 means keyrand is
-faster). A separate row times NumPy's ``Generator.random(n)`` (float64, n
-the largest size) on ``keyrand.bit_generator`` against the same call on
-NumPy's Philox and PCG64. It also times ``import keyrand`` and a first small
+faster). The ``out=`` rows refill one preallocated array; their peers are
+the same call without ``out=``, ``bits`` with ``out=`` and NumPy's
+``random(out=)``. A separate row times NumPy's ``Generator.random(n)``
+(float64, n the largest size) on ``keyrand.bit_generator`` against the same
+call on NumPy's Philox and PCG64. It also times ``import keyrand`` and a first small
 draw in fresh processes with a warm Numba cache, and the peak memory of
 2^26-element draws of every sampler (as a multiple of the output's bytes, each
 in a fresh process).
@@ -108,8 +110,18 @@ def rows(n: int) -> list[tuple[str, Callable[[], object], dict[str, Callable[[],
         peers_uniform["jax"] = jax_op(lambda: jax.random.uniform(jk, (n,), jnp.float32))
         peers_normal["jax"] = jax_op(lambda: jax.random.normal(jk, (n,), jnp.float32))
         peers_split["jax"] = jax_op(lambda: jax.random.split(jk, n // 2))
+    f32, u32, f32_np = (np.empty(n, np.float32), np.empty(n, np.uint32),
+                        np.empty(n, np.float32))
+    peers_out = {  # refilling one buffer: no allocation, no page faults
+        "no out=": lambda: kr.uniform(shape=(n,), key=k),
+        "bits out=": lambda: kr.bits((n,), key=k, out=u32),
+        "numpy-philox out=": lambda: philox.random(dtype=np.float32, out=f32_np),
+    }
     out = [
         ("uniform", lambda: kr.uniform(shape=(n,), key=k), peers_uniform),
+        ("uniform out=", lambda: kr.uniform(shape=(n,), key=k, out=f32), peers_out),
+        ("bits out=", lambda: kr.bits((n,), key=k, out=u32),
+         {"no out=": lambda: kr.bits((n,), key=k)}),
         ("normal", lambda: kr.normal((n,), key=k), peers_normal),
         (f"split(key, {n // 2})", lambda: kr.split(k, n // 2), peers_split),
         ("bits", lambda: kr.bits((n,), key=k), {}),

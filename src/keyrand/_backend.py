@@ -101,6 +101,9 @@ class Backend(Protocol):
     def empty(self, shape: int | tuple[int, ...], dtype: np.dtype) -> Array:
         """A new array of the backend."""
 
+    def holds(self, x: object) -> str | None:
+        """None when ``x`` is an array of this backend's device, else what it must be."""
+
     def asarray(self, x: object) -> Array:
         """``x`` as an array of the backend (host arrays are copied over)."""
 

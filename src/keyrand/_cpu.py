@@ -329,6 +329,9 @@ class CpuBackend:
     def empty(self, shape: int | tuple[int, ...], dtype: np.dtype) -> np.ndarray:
         return np.empty(shape, dtype)
 
+    def holds(self, x: object) -> str | None:
+        return None if isinstance(x, np.ndarray) else "a NumPy array (the draw is on the cpu)"
+
     def asarray(self, x: object) -> np.ndarray:
         return to_numpy(x)
 

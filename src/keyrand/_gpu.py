@@ -508,6 +508,12 @@ class GpuBackend:
     def empty(self, shape, dtype: np.dtype):
         return cupy.empty(shape, dtype)
 
+    def holds(self, x: object) -> str | None:
+        index = self.stream.device.index
+        if isinstance(x, cupy.ndarray) and x.device.id == index:
+            return None
+        return f"a CuPy array on gpu {index} (the draw's device)"
+
     def asarray(self, x: object):
         return asarray(x)
 

@@ -11,6 +11,7 @@ word map, one transform).
 from __future__ import annotations
 
 import functools
+import inspect
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -73,14 +74,46 @@ def sampler(name: str, *, arrays: tuple[str, ...] = (), broadcasts: str = "shape
         _checks.BROADCAST_ARGS[name] = broadcasts
 
         @functools.wraps(prepare)
-        def public(*args: object, **kwargs: object) -> Any:
-            return execute(prepare(*args, **kwargs))
+        def public(*args: object, out: Any = None, **kwargs: object) -> Any:
+            return execute(prepare(*args, **kwargs), out)
 
-        public.__annotations__ = {**prepare.__annotations__, "return": "np.ndarray"}
+        sig = inspect.signature(prepare)
+        public.__signature__ = sig.replace(parameters=[*sig.parameters.values(), _OUT],
+                                           return_annotation="np.ndarray")
+        public.__annotations__ = {**prepare.__annotations__, "out": "Any",
+                                  "return": "np.ndarray"}
+        public.__doc__ = _with_out(prepare.__doc__ or "")
         public.prepare = prepare
         return public
 
     return register
+
+
+#: The keyword-only ``out=`` every public sampler takes (not its prepare function).
+_OUT = inspect.Parameter("out", inspect.Parameter.KEYWORD_ONLY, default=None, annotation="Any")
+
+_OUT_DOC = """\
+        out: An array to write the draw into and return (keyword-only), as NumPy's
+            ``Generator.random(out=...)``: of the draw's device (a NumPy array for
+            the cpu, a CuPy array on the draw's gpu), dtype and shape, C-contiguous
+            and writeable. Refilling one buffer saves allocating (and page-faulting)
+            a new array per call; the values are those the call returns without it.
+"""
+
+
+def _with_out(doc: str) -> str:
+    """``doc`` with ``out`` added as the last entry of its Args section."""
+    lines = doc.splitlines(keepends=True)
+    try:
+        start = next(i for i, line in enumerate(lines) if line.strip() == "Args:")
+    except StopIteration:
+        return doc
+    end = start + 1
+    while end < len(lines) and (not lines[end].strip() or lines[end].startswith("        ")):
+        end += 1
+    while lines[end - 1].strip() == "":
+        end -= 1
+    return "".join([*lines[:end], _OUT_DOC, *lines[end:]])
 
 
 class Start:

@@ -173,17 +173,66 @@ class DrawSpec:
         return replace(self, params=params)
 
 
-def execute(spec: DrawSpec) -> Any:
-    """The whole draw of ``spec``: an array of ``spec.shape`` (plus a key batch's axes)."""
+def execute(spec: DrawSpec, out: Any = None) -> Any:
+    """The whole draw of ``spec``: an array of ``spec.shape`` (plus a key batch's axes).
+
+    Args:
+        spec: The draw.
+        out: None, or an array of the draw's device, dtype and shape (C-contiguous,
+            writeable) that receives the values and is returned. A kernel that
+            writes the output dtype fills it directly; other draws are copied in.
+
+    Raises:
+        TypeError: ``out`` is not an array of the draw's device, or of the wrong dtype.
+        ValueError: ``out`` has the wrong shape, or is not C-contiguous and writeable.
+    """
     backend = _backend.for_stream(spec.stream, spec.name)
+    shape = spec.key.shape[:-1] + spec.shape
     with backend.placed():
+        if out is not None:
+            _check_out(spec, backend, out, shape)
         if math.prod(spec.shape) == 0:
             # No finishing step runs: its temporaries could be larger than NumPy allows.
-            return backend.empty(spec.key.shape[:-1] + spec.shape, spec.dtype)
+            return backend.empty(shape, spec.dtype) if out is None else out
+        if out is not None and spec.key.ndim == 1 and _writes_output(spec):
+            _stream.fill(backend, out.reshape(-1), spec.key, spec.kernel, Runs.whole(spec.size))
+            return out
         if spec.key.ndim > 1:
-            return _key_batch(spec, backend)
-        runs = Runs.whole(spec.size)
-        return _broadcast(backend, run_block(spec, backend, runs, spec.elements), spec.shape)
+            values = _key_batch(spec, backend)
+        else:
+            values = _broadcast(backend, run_block(spec, backend, Runs.whole(spec.size),
+                                                   spec.elements), spec.shape)
+        if out is None:
+            return values
+        out[...] = values
+        return out
+
+
+def _writes_output(spec: DrawSpec) -> bool:
+    """True when the draw is its kernel's words mapped straight to the output dtype."""
+    k = spec.kernel
+    return (k is not None and spec.finish is None and not spec.width
+            and spec.per_element == 1 and k.dtype == spec.dtype
+            and spec.elements == spec.shape)
+
+
+def _check_out(spec: DrawSpec, backend: Backend, out: Any, shape: tuple[int, ...]) -> None:
+    need = backend.holds(out)
+    if need is not None:
+        raise TypeError(f"[{spec.name}] out must be {need}, not {type(out).__name__}.")
+    if out.dtype != spec.dtype:
+        raise TypeError(f"[{spec.name}] out has dtype {out.dtype}; this draw gives "
+                        f"{spec.dtype}.")
+    if tuple(out.shape) != tuple(shape):
+        raise ValueError(f"[{spec.name}] out has shape {tuple(out.shape)}; this draw gives "
+                         f"{tuple(shape)}.")
+    if not (out.flags.c_contiguous and _writeable(out)):
+        raise ValueError(f"[{spec.name}] out must be C-contiguous and writeable.")
+
+
+def _writeable(x: Any) -> bool:
+    # CuPy arrays have no writeable flag: device memory is always writeable.
+    return bool(getattr(x.flags, "writeable", True))
 
 
 def execute_range(spec: DrawSpec, start: int, stop: int) -> Any:

@@ -33,7 +33,8 @@ from . import samplers
 SAMPLERS = samplers.BY_NAME
 
 #: Sampler arguments that have their own option (or none) instead of ``--param``.
-_OWN_OPTION = {"shape": "--shape", "key": "--seed", "dtype": "--dtype", "stream": None}
+_OWN_OPTION = {"shape": "--shape", "key": "--seed", "dtype": "--dtype", "stream": None,
+               "out": None}
 
 _DESCRIPTION = """\
 keyrand: MLX's mlx.core.random, bit for bit, on NumPy.
