@@ -34,11 +34,13 @@ def test_one_registry_feeds_every_list():
     assert set(SAMPLERS) <= set(_checks.BROADCAST_ARGS)
 
 
-def test_public_signatures_are_the_prepare_signatures():
+def test_public_signatures_are_the_prepare_signatures_and_out():
     for name, s in SAMPLERS.items():
         public = inspect.signature(getattr(kr, name))
-        assert list(public.parameters) == list(inspect.signature(s.prepare).parameters)
-        assert getattr(kr, name).__doc__ == s.prepare.__doc__
+        assert list(public.parameters) == [*inspect.signature(s.prepare).parameters, "out"]
+        doc = getattr(kr, name).__doc__
+        assert doc.count(_registry._OUT_DOC) == 1, name
+        assert doc.replace(_registry._OUT_DOC, "") == s.prepare.__doc__
 
 
 @pytest.mark.parametrize("cls_path", ["keyrand._cpu:CpuBackend", "keyrand._gpu:GpuBackend"])
