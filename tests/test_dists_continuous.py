@@ -237,6 +237,7 @@ BAD = [
     (kr.triangular, {"left": 0.0, "mode": -1.0, "right": 1.0}, "mode"),
     (kr.triangular, {"left": 0.0, "mode": 2.0, "right": 1.0}, "mode"),
     (kr.triangular, {"left": 1.0, "mode": 1.0, "right": 1.0}, "left"),
+    (kr.triangular, {"left": 0.0, "mode": 0.0, "right": 0.0}, "left"),
     (kr.triangular, {"left": -np.inf, "mode": 0.0, "right": 1.0}, "left"),
     (kr.wald, {"mean": 0.0, "scale": 1.0}, "mean"),
     (kr.wald, {"mean": 1.0, "scale": -1.0}, "scale"),
@@ -253,6 +254,17 @@ BAD = [
 def test_bad_parameters_name_the_argument(fn, kw, arg):
     with pytest.raises(ValueError, match=rf"\[{fn.__name__}\] {arg}"):
         fn(**kw, shape=(2,), key=kr.key(0))
+
+
+@pytest.mark.parametrize("fn, kw, arg", [c for c in BAD if c[0] not in (kr.orthogonal, kr.ball)])
+def test_bad_zero_stride_parameters_are_refused(fn, kw, arg):
+    """A read-only zero-stride array (``np.broadcast_to``) is checked as any array.
+
+    Only keyrand.dask's own placeholder for a Dask array skips the check.
+    """
+    strided = {k: np.broadcast_to(v, (2,)) for k, v in kw.items()}
+    with pytest.raises(ValueError, match=rf"\[{fn.__name__}\] {arg}"):
+        fn(**strided, shape=(2,), key=kr.key(0))
 
 
 @pytest.mark.parametrize("fn, kw, arg", [

@@ -365,6 +365,14 @@ def test_bad_parameters(fn, kw, arg):
         fn(**kw, shape=(2,), key=kr.key(0))
 
 
+@pytest.mark.parametrize("fn, kw, arg", BAD)
+def test_bad_zero_stride_parameters_are_refused(fn, kw, arg):
+    """Read-only zero-stride arrays (``np.broadcast_to``) are checked as any array."""
+    strided = {k: np.broadcast_to(v, (2,)) for k, v in kw.items()}
+    with pytest.raises(ValueError, match=rf"\[{fn.__name__}\] {arg}"):
+        fn(**strided, shape=(2,), key=kr.key(0))
+
+
 @pytest.mark.parametrize("fn, kw", [(kr.geometric, {"p": 0.5}), (kr.logseries, {"p": 0.5}),
                                     (kr.zipf, {"a": 2.0}),
                                     (kr.hypergeometric, {"ngood": 2, "nbad": 3, "nsample": 1})])
@@ -393,3 +401,18 @@ def test_dask_blocks_are_checked():
     n = da.from_array(np.array([1, 2, 9, 3]), chunks=2)
     with pytest.raises(ValueError, match=r"\[hypergeometric\] nsample"):
         kd.hypergeometric(4, 4, n, shape=(5, 4), key=k, chunks=2).compute()
+
+
+def test_dask_counts_are_checked_together_on_the_blocks():
+    """``nsample ≤ ngood + nbad`` waits for the blocks when a count is a Dask array."""
+    kd = pytest.importorskip("keyrand.dask")
+    da = pytest.importorskip("dask.array")
+    k = key_of("dask-hyper-across")
+    good = np.array([5.0, 6.0, 7.0, 8.0])
+    want = kr.hypergeometric(good, 1, 3, shape=(5, 4), key=k)
+    lazy = kd.hypergeometric(da.from_array(good, chunks=2), 1, 3, shape=(5, 4), key=k, chunks=2)
+    assert_same_bits(lazy.compute(), want)
+    few = da.from_array(np.array([5.0, 6.0, 1.0, 8.0]), chunks=2)
+    lazy = kd.hypergeometric(few, 1, 3, shape=(5, 4), key=k, chunks=2)
+    with pytest.raises(ValueError, match=r"\[hypergeometric\] nsample"):
+        lazy.compute()

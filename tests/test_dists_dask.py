@@ -6,6 +6,8 @@ output; every chunking computes the same bits as the in-memory draw.
 
 from __future__ import annotations
 
+import pickle
+
 import numpy as np
 import pytest
 from conftest import assert_same_bits
@@ -15,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as hs
 
 import keyrand as kr
+from keyrand._registry import SAMPLERS
 
 da = pytest.importorskip("dask.array")
 import keyrand.dask as kd  # noqa: E402
@@ -62,3 +65,31 @@ def test_array_parameters_cut_with_the_chunks(name):
             for k, v in kw.items()}
     got = getattr(kd, name)(**lazy, shape=shape, dtype=d, key=key, chunks=5).compute()
     assert_same_bits(got, want)
+
+
+#: Array parameters any value of which is valid (nothing to refuse in a block).
+UNCHECKED = {("double_sided_maxwell", "loc")}
+
+
+def _array_cases():
+    for name, cases in sorted(CASES.items()):
+        for kw in cases:
+            arrays = [a for a, v in kw.items() if np.ndim(v) and a in SAMPLERS[name].arrays]
+            if arrays:
+                yield name, kw, arrays
+                break
+
+
+@pytest.mark.parametrize("name, kw, arrays", list(_array_cases()), ids=lambda v: str(v)[:20])
+def test_block_checks_survive_pickling(name, kw, arrays):
+    """The checks of parameter blocks travel to dask.distributed's workers and refuse there."""
+    d = np.int64 if name in DISCRETE else np.float32
+    spec = getattr(kr, name).prepare(**kw, dtype=d, key=kr.key(0))
+    assert spec.check_param is not None
+    check = pickle.loads(pickle.dumps(spec.check_param))
+    for arg in arrays:
+        check(arg, kw[arg])
+        if (name, arg) in UNCHECKED:
+            continue
+        with pytest.raises(ValueError, match=rf"\[{name}\] {arg}"):
+            check(arg, np.full(np.shape(kw[arg]), -np.inf))

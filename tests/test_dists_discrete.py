@@ -336,6 +336,29 @@ def test_bad_parameters_name_the_argument(fn, kw, arg):
         fn(**kw, shape=(2,), key=kr.key(0))
 
 
+@pytest.mark.parametrize("name, kw, arg", [
+    ("negative_binomial", {"n": 0.0, "p": 0.5}, "n"),
+    ("negative_binomial", {"n": 1.0, "p": 0.0}, "p"),
+    ("noncentral_chisquare", {"df": 0.0, "nonc": 1.0}, "df"),
+    ("noncentral_f", {"dfnum": 0.0, "dfden": 1.0, "nonc": 1.0}, "dfnum"),
+    ("noncentral_f", {"dfnum": 1.0, "dfden": 0.0, "nonc": 1.0}, "dfden"),
+    ("multinomial", {"n": 5.0, "p": 0.0}, "p"),
+])
+def test_bad_zero_stride_parameters_are_refused_when_the_draw_is_built(name, kw, arg):
+    """``np.broadcast_to(0.0, …)`` is refused as soon as ``np.zeros(…)`` is: before any draw.
+
+    keyrand.dask checks in-memory parameters when it builds the graph; only its
+    own placeholder for a Dask array waits for the blocks.
+    """
+    kd = pytest.importorskip("keyrand.dask")
+    for wrap in (np.copy, lambda v: v):
+        given = {k: wrap(np.broadcast_to(v, (2,))) for k, v in kw.items()}
+        with pytest.raises(ValueError, match=rf"\[{name}\] {arg}"):
+            getattr(kd, name)(**given, shape=(2,), key=kr.key(0), chunks=-1)
+        with pytest.raises(ValueError, match=rf"\[{name}\] {arg}"):
+            getattr(kr, name)(**given, shape=(2,), key=kr.key(0))
+
+
 @pytest.mark.parametrize("fn, kw", [(kr.poisson, {"lam": "1"}), (kr.binomial, {"n": 3, "p": None})])
 def test_non_numeric_parameters(fn, kw):
     with pytest.raises(TypeError, match=rf"\[{fn.__name__}\]"):

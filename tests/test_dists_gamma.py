@@ -324,6 +324,15 @@ def test_bad_parameters_name_the_argument(name, arg, bad):
         getattr(kr, name)(**kw, key=kr.key(0))
 
 
+@pytest.mark.parametrize("name, arg, bad", BAD)
+def test_bad_zero_stride_parameters_are_refused(name, arg, bad):
+    """A read-only zero-stride array (``np.broadcast_to``) is checked as any array."""
+    kw = dict(FLOAT_FNS[name])
+    kw[arg] = np.broadcast_to(bad, (2,))
+    with pytest.raises(ValueError, match=rf"\[{name}\] {arg}"):
+        getattr(kr, name)(**kw, key=kr.key(0))
+
+
 @pytest.mark.parametrize("name", sorted(FLOAT_FNS))
 @pytest.mark.parametrize("bad, err", [("2", TypeError), (None, TypeError), (1j, TypeError)])
 def test_non_real_parameters(name, bad, err):
@@ -512,6 +521,10 @@ def test_dask_refuses_cuts_it_cannot_compute():
     lazy = da.from_array(np.array([1.0, -1.0, 2.0, 3.0]), chunks=2)
     with pytest.raises(ValueError, match=r"\[beta\] a must be positive"):
         kd.beta(lazy, 1.0, key=k, chunks=2).compute()
+    alpha = da.from_array(np.array([[1.0, 2.0], [0.0, 1.0], [1.0, np.inf]]), chunks=(1, 2))
+    for row in (1, 2):
+        with pytest.raises(ValueError, match=r"\[dirichlet\] alpha"):
+            kd.dirichlet(alpha[[0, row]], key=k, chunks=(1, -1)).compute()
     assert_same_bits(kd.choice(100, shape=(50,), replace=False, key=k, chunks=-1).compute(),
                      kr.choice(100, shape=(50,), replace=False, key=k))
 

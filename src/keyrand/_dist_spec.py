@@ -1,18 +1,24 @@
 """What the prepare functions of the distributions beyond MLX share (docs/distributions.md).
 
-A distribution's prepare function converts and checks its parameters with
-:func:`parameter` and the ``check_*`` helpers, then describes its draw with
-:func:`elementwise`: a DrawSpec without a kernel, whose finishing step draws
-every element of a block from its own element stream on the block's backend
+A distribution's prepare function (most through :func:`draw`) converts its
+parameters with :func:`parameter`, checks them with :func:`check_now` (value
+checks such as :func:`positive`, :func:`within` and :func:`not_nan`, by
+parameter name), then describes its draw with :func:`elementwise`: a DrawSpec
+without a kernel, whose finishing step draws every element of a block from
+its own element stream on the block's backend
 (:meth:`keyrand._backend.Backend.dist`). Parameters that are arrays are cut
 with the output by :mod:`keyrand.dask`; scalars travel inside the finishing
-step.
+step. A Dask array reaches the prepare function as a placeholder
+(:func:`placeholder`) whose values :func:`check_now` leaves alone: the same
+checks run on each of its blocks, through the DrawSpec's ``check_param``
+(:func:`block_checks`).
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Sequence
+import math
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -52,49 +58,120 @@ def parameter(value: object, fn: str, name: str) -> np.ndarray:
     return arr.astype(np.float64)
 
 
-def block_checks(fn: str, checks: Sequence[tuple[str, Callable[..., None]]]
-                 ) -> Callable[[str, Any], None]:
-    """A DrawSpec's ``check_param``: the value checks of ``checks`` run on a parameter block.
+#: A value check ``test(x, fn, name)``: raises ValueError ``[fn] name must be …`` where ``x``
+#: (a float64 array) holds a value the parameter may not take.
+Check = Callable[[np.ndarray, str, str], None]
+#: The checks of a draw's parameters: by parameter name, one check or a tuple of them (run
+#: in order). Checks that need more (an output dtype) have it bound with functools.partial,
+#: so the DrawSpec stays picklable (dask.distributed sends it to its workers).
+Checks = Mapping[str, Check | tuple[Check, ...]]
 
-    ``checks`` pairs a parameter name with a ``test(x, fn, name)`` (e.g.
-    :func:`positive`); :mod:`keyrand.dask` runs them on each block of a Dask
-    array parameter, whose values the prepare function could not check.
+
+def placeholder(value: object) -> bool:
+    """True for keyrand.dask's stand-in of a Dask array (:class:`~keyrand._spec.StandIn`).
+
+    Its values are not the parameter's: the Dask array's blocks are checked as
+    they are computed (:func:`block_checks`).
     """
-    return functools.partial(_check_block, fn, tuple(checks))
+    return isinstance(value, StandIn)
 
 
-def _check_block(fn: str, checks: tuple, name: str, value: object) -> None:
-    for n, test in checks:
-        if n == name:
-            test(parameter(value, fn, n), fn, n)
+def check_now(fn: str, checks: Checks, params: Mapping[str, np.ndarray]) -> bool:
+    """Run ``checks`` on the parameters whose values are known now (all but placeholders).
+
+    Args:
+        fn: The sampler's name, for messages.
+        checks: The checks by parameter name.
+        params: The converted parameters (:func:`parameter`) by name.
+
+    Returns:
+        True when no parameter is a placeholder, so checks across parameters can run.
+
+    Raises:
+        ValueError: from the first check that fails.
+    """
+    for name, tests in checks.items():
+        if not placeholder(params[name]):
+            for test in _each(tests):
+                test(params[name], fn, name)
+    return not any(placeholder(v) for v in params.values())
+
+
+def block_checks(fn: str, checks: Checks) -> Callable[[str, Any], None]:
+    """A DrawSpec's ``check_param``: ``checks[name]`` run on a block of parameter ``name``.
+
+    :mod:`keyrand.dask` runs it on each block of a Dask array parameter, whose
+    values the prepare function could not check (and on in-memory array
+    parameters when it builds the graph). Picklable when the checks are.
+    """
+    return functools.partial(_check_block, fn, dict(checks))
+
+
+def _check_block(fn: str, checks: dict[str, Check | tuple[Check, ...]], name: str,
+                 value: object) -> None:
+    if name in checks:
+        x = parameter(value, fn, name)
+        for test in _each(checks[name]):
+            test(x, fn, name)
+
+
+def _each(tests: Check | tuple[Check, ...]) -> tuple[Check, ...]:
+    return tests if isinstance(tests, tuple) else (tests,)
 
 
 def check(ok: np.ndarray, fn: str, name: str, what: str) -> None:
-    """Refuse parameter values where ``ok`` is False (NaN counts as allowed: it gives NaN).
-
-    A check of a Dask stand-in (:class:`~keyrand._spec.StandIn`) passes: its
-    blocks are checked when computed (:func:`block_checks`).
+    """Refuse parameter values where ``ok`` is False.
 
     Raises:
-        ValueError: naming the function, the argument and ``what`` it must be.
+        ValueError: ``[fn] name must be what.``
     """
-    if not isinstance(ok, StandIn) and not np.all(ok):
+    if not np.all(ok):
         raise ValueError(f"[{fn}] {name} must be {what}.")
+
+
+def within(x: np.ndarray, fn: str, name: str, what: str, low: float = -math.inf,
+           high: float = math.inf, *, open_low: bool = False, open_high: bool = False,
+           integer: bool = False) -> None:
+    """Refuse values of ``x`` outside the interval from ``low`` to ``high`` (NaN passes).
+
+    The interval is closed at each end unless ``open_low`` / ``open_high``; with
+    ``integer``, values that are not integers are refused too. NaN passes (a NaN
+    parameter gives NaN samples); where it may not, :func:`not_nan` refuses it first.
+
+    Raises:
+        ValueError: ``[fn] name must be what.``
+    """
+    below = x <= low if open_low else x < low
+    above = x >= high if open_high else x > high
+    bad = below | above
+    if integer:
+        bad |= (np.floor(x) != x) & ~np.isnan(x)
+    check(~bad, fn, name, what)
+
+
+def not_nan(x: np.ndarray, fn: str, name: str) -> None:
+    """Refuse NaN (ValueError): an integer sample cannot be NaN."""
+    check(~np.isnan(x), fn, name, "a number (not NaN): integer samples have no NaN")
 
 
 def positive(x: np.ndarray, fn: str, name: str) -> None:
     """Refuse ``x ≤ 0`` (ValueError)."""
-    check(~(x <= 0), fn, name, "positive")
+    within(x, fn, name, "positive", 0.0, open_low=True)
 
 
 def nonnegative(x: np.ndarray, fn: str, name: str) -> None:
     """Refuse ``x < 0`` (ValueError)."""
-    check(~(x < 0), fn, name, "non-negative")
+    within(x, fn, name, "non-negative", 0.0)
 
 
 def probability(x: np.ndarray, fn: str, name: str) -> None:
     """Refuse ``x`` outside [0, 1] (ValueError)."""
-    check(~((x < 0) | (x > 1)), fn, name, "in [0, 1]")
+    within(x, fn, name, "in [0, 1]", 0.0, 1.0)
+
+
+def finite(x: np.ndarray, fn: str, name: str) -> None:
+    """Refuse ``x = ±inf`` (ValueError)."""
+    within(x, fn, name, "finite", open_low=True, open_high=True)
 
 
 def output_dtype(dtype: object, fn: str, allowed: tuple[np.dtype, ...]) -> np.dtype:
@@ -150,6 +227,42 @@ def elementwise(call: Start, dims: tuple[int, ...], d: np.dtype, kind: Dist,
     key = call.checked_key()
     step = functools.partial(_finish, call.fn, key, int(kind), names, scalars, finish)
     return call.spec(dims, d, None, key=key, finish=step, params=arrays, **fields)
+
+
+def draw(fn: str, kind: Dist, shape: ShapeLike | None, dtype: object, key: object,
+         stream: object, checks: Checks | Callable[[np.dtype], Checks], *,
+         integer: bool = False, across: Callable[..., None] | None = None,
+         across_blocks: bool = False, **raw: object) -> DrawSpec:
+    """The DrawSpec of elementwise distribution ``kind``, parameters ``raw`` in ``a, b, c`` order.
+
+    Converts each parameter (TypeError), checks the dtype (a float, or an integer
+    with ``integer``), takes the key, then checks the output shape, the parameters
+    (``checks``, or ``checks(d)`` for checks that depend on the output dtype
+    ``d``) and ``across(fn, d, **params)``, the checks across parameters
+    (ValueError). A Dask array parameter is checked block by block as its blocks
+    are computed; ``across`` runs when every parameter is in memory, and with
+    ``across_blocks`` on every block too (otherwise a block that fails it gives
+    what the sample function gives).
+    """
+    params = {name: parameter(v, fn, name) for name, v in raw.items()}
+    d = integer_outputs(fn, dtype) if integer else float_outputs(fn, dtype)
+    call = Start(fn, key, stream)
+    dims = output_shape(shape, fn, *params.values())
+    if callable(checks):
+        checks = checks(d)
+    if check_now(fn, checks, params) and across is not None:
+        across(fn, d, **params)
+    finish = functools.partial(_across_block, fn, across, params) if across_blocks else None
+    return elementwise(call, dims, d, kind, params, finish=finish,
+                       check_param=block_checks(fn, checks))
+
+
+def _across_block(fn: str, across: Callable[..., None], params: dict[str, np.ndarray],
+                  block: Block, values: Any, **arrays: Any) -> Any:
+    """``across`` on a block's parameters (its array parameters' blocks, the scalars), then pass."""
+    blocks = {n: parameter(v, fn, n) for n, v in arrays.items()}
+    across(fn, block.dtype, **{**params, **blocks})
+    return values
 
 
 def store_dtype(d: np.dtype) -> np.dtype:

@@ -1,15 +1,12 @@
 """Continuous distributions beyond MLX that are not built from gamma variates.
 
 Prepare functions (see :mod:`keyrand._registry`) over element streams
-(docs/distributions.md §4): each describes its draw with
-:func:`keyrand._dist_spec.elementwise`; the sample functions are in
+(docs/distributions.md §4): each checks its parameters and describes its draw
+with :func:`keyrand._dist_spec.draw`; the sample functions are in
 :mod:`keyrand._dists_base` and ``_dists_continuous``.
 """
 
 from __future__ import annotations
-
-import functools
-from collections.abc import Callable
 
 import numpy as np
 
@@ -17,65 +14,17 @@ from ._codes import Dist
 from ._dist_spec import (
     ShapeLike,
     check,
+    draw,
     elementwise,
+    finite,
     float_outputs,
     nonnegative,
     output_shape,
-    parameter,
     positive,
 )
 from ._dtypes import float32
-from ._registry import Start, host_values, sampler
+from ._registry import Start, sampler
 from ._spec import DrawSpec
-
-#: A parameter check: ``check(values, fn, name)`` raises ValueError naming the argument.
-Check = Callable[[np.ndarray, str, str], None]
-
-
-def finite(x: np.ndarray, fn: str, name: str) -> None:
-    """Refuse ``x = ±inf`` (ValueError; NaN passes and gives NaN)."""
-    check(~np.isinf(x), fn, name, "finite")
-
-
-def _stand_in(value: object) -> bool:
-    """True for a read-only zero-stride array of zeros: how keyrand.dask shows a Dask parameter.
-
-    Its values are not the parameter's: the Dask blocks check theirs (``check_param``).
-    """
-    return (isinstance(value, np.ndarray) and value.ndim > 0 and value.size > 0
-            and not value.flags.writeable
-            and not any(value.strides) and not value.any())
-
-
-def _check_block(fn: str, checks: dict[str, tuple[Check, ...]], name: str, value: object) -> None:
-    """The checks of parameter ``name`` on a block's values (a Dask block's own parameters)."""
-    x = host_values(value).astype(np.float64)
-    for f in checks.get(name, ()):
-        f(x, fn, name)
-
-
-def _draw(fn: str, kind: Dist, shape: ShapeLike | None, dtype: object, key: object,
-          stream: object, checks: dict[str, tuple[Check, ...]], after: Check | None = None,
-          **raw: object) -> DrawSpec:
-    """The DrawSpec of an elementwise distribution with parameters ``raw`` (in ``a, b, c`` order).
-
-    Converts each parameter (TypeError), checks the dtype, takes the key, then
-    the output shape, ``checks[name]`` of each parameter and ``after`` (checks
-    across parameters) (ValueError); a Dask parameter is checked block by block
-    when its blocks are computed.
-    """
-    lazy = {name for name, v in raw.items() if _stand_in(v)}
-    params = {name: parameter(v, fn, name) for name, v in raw.items()}
-    d = float_outputs(fn, dtype)
-    call = Start(fn, key, stream)
-    dims = output_shape(shape, fn, *params.values())
-    for name, fns in checks.items():
-        for f in fns if name not in lazy else ():
-            f(params[name], fn, name)
-    if after is not None:
-        after(next(iter(params.values())), fn, "")
-    return elementwise(call, dims, d, kind, params,
-                       check_param=functools.partial(_check_block, fn, checks))
 
 
 @sampler("exponential", cli=True)
@@ -126,7 +75,7 @@ def cauchy(shape: ShapeLike = (), dtype: object = float32, key: object = None,
     Raises:
         ValueError: an unsupported dtype or negative dimensions.
     """
-    return _draw("cauchy", Dist.CAUCHY, shape, dtype, key, stream, {})
+    return draw("cauchy", Dist.CAUCHY, shape, dtype, key, stream, {})
 
 
 @sampler("logistic", cli=True)
@@ -149,7 +98,7 @@ def logistic(shape: ShapeLike = (), dtype: object = float32, key: object = None,
     Raises:
         ValueError: an unsupported dtype or negative dimensions.
     """
-    return _draw("logistic", Dist.LOGISTIC, shape, dtype, key, stream, {})
+    return draw("logistic", Dist.LOGISTIC, shape, dtype, key, stream, {})
 
 
 @sampler("lognormal", arrays=("sigma",), broadcasts="shape, sigma", cli=True)
@@ -176,8 +125,8 @@ def lognormal(sigma: object = 1.0, shape: ShapeLike | None = None, dtype: object
         ValueError: ``sigma`` negative or infinite, an unsupported dtype, or ``sigma``
             does not broadcast to ``shape``.
     """
-    return _draw("lognormal", Dist.LOGNORMAL, shape, dtype, key, stream,
-                 {"sigma": (nonnegative, finite)}, sigma=sigma)
+    return draw("lognormal", Dist.LOGNORMAL, shape, dtype, key, stream,
+                {"sigma": (nonnegative, finite)}, sigma=sigma)
 
 
 @sampler("pareto", arrays=("b",), broadcasts="shape, b", cli=True)
@@ -203,7 +152,7 @@ def pareto(b: object, shape: ShapeLike | None = None, dtype: object = float32,
         TypeError: ``b`` is not a real number or array.
         ValueError: ``b ≤ 0``, an unsupported dtype, or ``b`` does not broadcast to ``shape``.
     """
-    return _draw("pareto", Dist.PARETO, shape, dtype, key, stream, {"b": (positive,)}, b=b)
+    return draw("pareto", Dist.PARETO, shape, dtype, key, stream, {"b": positive}, b=b)
 
 
 @sampler("power", arrays=("a",), broadcasts="shape, a", cli=True)
@@ -229,7 +178,7 @@ def power(a: object, shape: ShapeLike | None = None, dtype: object = float32,
         TypeError: ``a`` is not a real number or array.
         ValueError: ``a ≤ 0``, an unsupported dtype, or ``a`` does not broadcast to ``shape``.
     """
-    return _draw("power", Dist.POWER, shape, dtype, key, stream, {"a": (positive,)}, a=a)
+    return draw("power", Dist.POWER, shape, dtype, key, stream, {"a": positive}, a=a)
 
 
 @sampler("rayleigh", arrays=("scale",), broadcasts="shape, scale", cli=True)
@@ -255,8 +204,8 @@ def rayleigh(scale: object = 1.0, shape: ShapeLike | None = None, dtype: object 
         ValueError: ``scale`` negative or infinite, an unsupported dtype, or ``scale``
             does not broadcast to ``shape``.
     """
-    return _draw("rayleigh", Dist.RAYLEIGH, shape, dtype, key, stream,
-                 {"scale": (nonnegative, finite)}, scale=scale)
+    return draw("rayleigh", Dist.RAYLEIGH, shape, dtype, key, stream,
+                {"scale": (nonnegative, finite)}, scale=scale)
 
 
 @sampler("weibull_min", arrays=("scale", "concentration"),
@@ -286,9 +235,9 @@ def weibull_min(scale: object, concentration: object, shape: ShapeLike | None = 
         ValueError: a parameter out of range, an unsupported dtype, or parameters that
             do not broadcast to ``shape``.
     """
-    return _draw("weibull_min", Dist.WEIBULL_MIN, shape, dtype, key, stream,
-                 {"scale": (nonnegative, finite), "concentration": (positive,)},
-                 scale=scale, concentration=concentration)
+    return draw("weibull_min", Dist.WEIBULL_MIN, shape, dtype, key, stream,
+                {"scale": (nonnegative, finite), "concentration": positive},
+                scale=scale, concentration=concentration)
 
 
 @sampler("triangular", arrays=("left", "mode", "right"),
@@ -321,21 +270,17 @@ def triangular(left: object, mode: object, right: object, shape: ShapeLike | Non
             arrays of limits are checked block by block, except their order: a block
             whose limits are out of order gives NaN.)
     """
-    fn = "triangular"
-    lo, md, hi = (parameter(v, fn, n) for v, n in ((left, "left"), (mode, "mode"),
-                                                   (right, "right")))
-    known = not (_stand_in(left) or _stand_in(mode) or _stand_in(right))
+    return draw("triangular", Dist.TRIANGULAR, shape, dtype, key, stream,
+                {"left": finite, "mode": finite, "right": finite}, across=_in_order,
+                left=left, mode=mode, right=right)
 
-    def order(x: np.ndarray, fn: str, name: str) -> None:
-        # Across the three limits, so in memory only: a Dask block out of order gives NaN.
-        if known:
-            check(~(md < lo), fn, "mode", "at least left")
-            check(~(md > hi), fn, "mode", "at most right")
-            check(~(lo >= hi), fn, "left", "below right")
 
-    return _draw(fn, Dist.TRIANGULAR, shape, dtype, key, stream,
-                 {"left": (finite,), "mode": (finite,), "right": (finite,)},
-                 left=left, mode=mode, right=right, after=order)
+def _in_order(fn: str, d: np.dtype, left: np.ndarray, mode: np.ndarray,
+              right: np.ndarray) -> None:
+    """Refuse limits out of order (in memory only: a Dask block out of order gives NaN)."""
+    check(~(mode < left), fn, "mode", "at least left")
+    check(~(mode > right), fn, "mode", "at most right")
+    check(~(left >= right), fn, "left", "below right")
 
 
 @sampler("wald", arrays=("mean", "scale"), broadcasts="shape, mean, scale", cli=True)
@@ -366,9 +311,9 @@ def wald(mean: object, scale: object, shape: ShapeLike | None = None, dtype: obj
         ValueError: a parameter out of range, an unsupported dtype, or parameters that
             do not broadcast to ``shape``.
     """
-    return _draw("wald", Dist.WALD, shape, dtype, key, stream,
-                 {"mean": (positive, finite), "scale": (positive, finite)},
-                 mean=mean, scale=scale)
+    return draw("wald", Dist.WALD, shape, dtype, key, stream,
+                {"mean": (positive, finite), "scale": (positive, finite)},
+                mean=mean, scale=scale)
 
 
 @sampler("vonmises", arrays=("mu", "kappa"), broadcasts="shape, mu, kappa", cli=True)
@@ -400,5 +345,5 @@ def vonmises(mu: object, kappa: object, shape: ShapeLike | None = None,
         ValueError: ``mu`` infinite, ``kappa < 0``, an unsupported dtype, or parameters
             that do not broadcast to ``shape``.
     """
-    return _draw("vonmises", Dist.VONMISES, shape, dtype, key, stream,
-                 {"mu": (finite,), "kappa": (nonnegative,)}, mu=mu, kappa=kappa)
+    return draw("vonmises", Dist.VONMISES, shape, dtype, key, stream,
+                {"mu": finite, "kappa": nonnegative}, mu=mu, kappa=kappa)

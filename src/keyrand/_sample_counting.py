@@ -3,8 +3,8 @@
 Also multivariate_hypergeometric.
 
 Prepare functions (see :mod:`keyrand._registry`) over element streams
-(docs/distributions.md §5.6–§5.10, §6.5): each describes its draw with
-:func:`keyrand._dist_spec.elementwise` (the sample functions are in
+(docs/distributions.md §5.6–§5.10, §6.5): each checks its parameters and
+describes its draw with :func:`keyrand._dist_spec.draw` (the sample functions are in
 ``_dists_counting``); multivariate_hypergeometric finishes its colours one
 after another with the hypergeometric sampler.
 """
@@ -12,7 +12,7 @@ after another with the hypergeometric sampler.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -20,14 +20,19 @@ from ._backend import Runs
 from ._checks import check_fits
 from ._codes import Dist
 from ._dist_spec import (
+    Checks,
     ShapeLike,
     _to_integer,
+    check,
+    draw,
     elementwise,
     integer_outputs,
+    not_nan,
     output_dtype,
     output_shape,
     parameter,
     store_dtype,
+    within,
 )
 from ._dtypes import to_numpy
 from ._registry import Start, sampler
@@ -42,67 +47,40 @@ MAX_COUNT = 10**9
 SIGNED = tuple(np.dtype(t) for t in (np.int8, np.int16, np.int32, np.int64))
 
 
-def _no_nan(x: np.ndarray, fn: str, name: str) -> None:
-    if np.isnan(x).any():
-        raise ValueError(f"[{fn}] {name} must not be NaN: integer samples have no NaN.")
-
-
-def _within(ok: np.ndarray, fn: str, name: str, what: str) -> None:
-    # NaN compares False, so it fails here too (after _no_nan has named it).
-    if not np.all(ok):
-        raise ValueError(f"[{fn}] {name} must be {what}.")
-
-
 def _count(x: np.ndarray, fn: str, name: str, limit: int = MAX_COUNT) -> None:
     """Refuse values that are not integers in ``[0, limit)`` (ValueError naming ``name``)."""
-    _no_nan(x, fn, name)
-    _within((x >= 0) & (x < limit) & (np.floor(x) == x), fn, name,
-            f"a non-negative integer below {limit:.0e}")
-
-
-def _nsample(x: np.ndarray, fn: str, name: str) -> None:
-    _count(x, fn, name, 2 * MAX_COUNT)
+    not_nan(x, fn, name)
+    within(x, fn, name, f"a non-negative integer below {limit:.0e}", 0.0, limit,
+           open_high=True, integer=True)
 
 
 def _geometric_p(x: np.ndarray, fn: str, name: str) -> None:
-    _no_nan(x, fn, name)
-    _within((x >= GEOMETRIC_MIN_P) & (x <= 1), fn, name, "in [2^-57, 1]")
+    not_nan(x, fn, name)
+    within(x, fn, name, "in [2^-57, 1]", GEOMETRIC_MIN_P, 1.0)
 
 
 def _logseries_p(x: np.ndarray, fn: str, name: str) -> None:
-    _no_nan(x, fn, name)
-    _within((x >= 0) & (x < 1), fn, name, "in [0, 1)")
+    not_nan(x, fn, name)
+    within(x, fn, name, "in [0, 1)", 0.0, 1.0, open_high=True)
 
 
 def _zipf_a(x: np.ndarray, fn: str, name: str) -> None:
-    _no_nan(x, fn, name)
-    _within(x > 1, fn, name, "greater than 1")
+    not_nan(x, fn, name)
+    within(x, fn, name, "greater than 1", 1.0, open_low=True)
 
 
-def _blocks(fn: str, checks: dict[str, Callable[..., None]], name: str, value: object) -> None:
-    """``check_param``: a Dask block of parameter ``name`` passes the in-memory check."""
-    checks[name](parameter(value, fn, name), fn, name)
+#: hypergeometric's checks: ``nsample`` may reach twice the limit of the counts.
+_HYPERGEOMETRIC: Checks = {"ngood": _count, "nbad": _count,
+                           "nsample": functools.partial(_count, limit=2 * MAX_COUNT)}
 
 
-def _checked(fn: str, values: dict[str, np.ndarray],
-             checks: dict[str, Callable[..., None]]) -> Callable[[str, object], None]:
-    """Check every parameter now; the checks again for Dask's blocks (``check_param``)."""
-    for name, check in checks.items():
-        check(values[name], fn, name)
-    return functools.partial(_blocks, fn, checks)
+def _enough(fn: str, d: np.dtype, ngood: np.ndarray, nbad: np.ndarray,
+            nsample: np.ndarray) -> None:
+    """Refuse ``nsample > ngood + nbad`` (ValueError)."""
+    check(nsample <= ngood + nbad, fn, "nsample", "at most ngood + nbad")
 
 
-def _hyper_within(fn: str, scalars: dict[str, np.ndarray], block: Block, values: object,
-                  **arrays: object) -> object:
-    """A block's ``nsample ≤ ngood + nbad`` (Dask blocks of the three are checked apart)."""
-    g, b, n = (to_numpy(arrays[k]) if k in arrays else scalars[k]
-               for k in ("ngood", "nbad", "nsample"))
-    _within(np.asarray(n) <= np.asarray(g) + np.asarray(b), fn, "nsample",
-            "at most ngood + nbad")
-    return values
-
-
-@sampler("geometric", arrays=("p",), broadcasts="shape, p", cli=True, stand_in={"p": 1.0})
+@sampler("geometric", arrays=("p",), broadcasts="shape, p", cli=True)
 def geometric(p: object, shape: ShapeLike | None = None, dtype: object = np.int32,
               key: object = None, stream: object = None) -> DrawSpec:
     """Geometric samples: the number of Bernoulli(p) trials up to the first success.
@@ -127,13 +105,8 @@ def geometric(p: object, shape: ShapeLike | None = None, dtype: object = np.int3
         ValueError: ``p`` outside [2^-57, 1] or NaN, a non-integer dtype, ``p`` does not
             broadcast to ``shape``, or a sample does not fit ``dtype``.
     """
-    fn = "geometric"
-    p_in = parameter(p, fn, "p")
-    d = integer_outputs(fn, dtype)
-    call = Start(fn, key, stream)
-    dims = output_shape(shape, fn, p_in)
-    check = _checked(fn, {"p": p_in}, {"p": _geometric_p})
-    return elementwise(call, dims, d, Dist.GEOMETRIC, {"p": p_in}, check_param=check)
+    return draw("geometric", Dist.GEOMETRIC, shape, dtype, key, stream, {"p": _geometric_p},
+                integer=True, p=p)
 
 
 @sampler("rademacher", cli=True)
@@ -195,19 +168,9 @@ def hypergeometric(ngood: object, nbad: object, nsample: object,
             ``nsample > ngood + nbad``, a non-integer dtype, or parameters that do not
             broadcast to ``shape``.
     """
-    fn = "hypergeometric"
-    g = parameter(ngood, fn, "ngood")
-    b = parameter(nbad, fn, "nbad")
-    n = parameter(nsample, fn, "nsample")
-    d = integer_outputs(fn, dtype)
-    call = Start(fn, key, stream)
-    dims = output_shape(shape, fn, g, b, n)
-    params = {"ngood": g, "nbad": b, "nsample": n}
-    check = _checked(fn, params, {"ngood": _count, "nbad": _count, "nsample": _nsample})
-    _within(n <= g + b, fn, "nsample", "at most ngood + nbad")
-    within = functools.partial(_hyper_within, fn, params)
-    return elementwise(call, dims, d, Dist.HYPERGEOMETRIC, params, finish=within,
-                       check_param=check)
+    return draw("hypergeometric", Dist.HYPERGEOMETRIC, shape, dtype, key, stream,
+                _HYPERGEOMETRIC, integer=True, across=_enough, across_blocks=True,
+                ngood=ngood, nbad=nbad, nsample=nsample)
 
 
 @sampler("logseries", arrays=("p",), broadcasts="shape, p", cli=True)
@@ -236,16 +199,11 @@ def logseries(p: object, shape: ShapeLike | None = None, dtype: object = np.int3
         ValueError: ``p`` outside [0, 1) or NaN, a non-integer dtype, ``p`` does not
             broadcast to ``shape``, or a sample does not fit ``dtype``.
     """
-    fn = "logseries"
-    p_in = parameter(p, fn, "p")
-    d = integer_outputs(fn, dtype)
-    call = Start(fn, key, stream)
-    dims = output_shape(shape, fn, p_in)
-    check = _checked(fn, {"p": p_in}, {"p": _logseries_p})
-    return elementwise(call, dims, d, Dist.LOGSERIES, {"p": p_in}, check_param=check)
+    return draw("logseries", Dist.LOGSERIES, shape, dtype, key, stream, {"p": _logseries_p},
+                integer=True, p=p)
 
 
-@sampler("zipf", arrays=("a",), broadcasts="shape, a", cli=True, stand_in={"a": 2.0})
+@sampler("zipf", arrays=("a",), broadcasts="shape, a", cli=True)
 def zipf(a: object, shape: ShapeLike | None = None, dtype: object = np.int32,
          key: object = None, stream: object = None) -> DrawSpec:
     """Zipf (zeta) samples truncated below 2^63, as NumPy's ``zipf``.
@@ -277,13 +235,7 @@ def zipf(a: object, shape: ShapeLike | None = None, dtype: object = np.int32,
         ValueError: ``a ≤ 1`` or NaN, a non-integer dtype, ``a`` does not broadcast to
             ``shape``, or a sample does not fit ``dtype``.
     """
-    fn = "zipf"
-    a_in = parameter(a, fn, "a")
-    d = integer_outputs(fn, dtype)
-    call = Start(fn, key, stream)
-    dims = output_shape(shape, fn, a_in)
-    check = _checked(fn, {"a": a_in}, {"a": _zipf_a})
-    return elementwise(call, dims, d, Dist.ZIPF, {"a": a_in}, check_param=check)
+    return draw("zipf", Dist.ZIPF, shape, dtype, key, stream, {"a": _zipf_a}, integer=True, a=a)
 
 
 @sampler("multivariate_hypergeometric", broadcasts="shape")
@@ -331,12 +283,11 @@ def multivariate_hypergeometric(colors: Sequence[int], nsample: int, shape: Shap
                          f"{c.shape}.")
     _count(c, fn, "colors")
     total = int(c.sum())
-    _within(np.array(total < MAX_COUNT), fn, "colors", "of total below 1e+09")
+    check(np.array(total < MAX_COUNT), fn, "colors", "of total below 1e+09")
     if n.ndim != 0:
         raise ValueError(f"[{fn}] nsample must be a single integer; got shape {n.shape}.")
-    _no_nan(n, fn, "nsample")
-    _within((n >= 0) & (n <= total) & (np.floor(n) == n), fn, "nsample",
-            "an integer in [0, sum(colors)]")
+    not_nan(n, fn, "nsample")
+    within(n, fn, "nsample", "an integer in [0, sum(colors)]", 0.0, total, integer=True)
     dims = (*output_shape(shape, fn), c.size)
     call.ready()
     check_fits(dims, d, fn)

@@ -4,8 +4,9 @@
 ``noncentral_f`` and ``multinomial``.
 
 Prepare functions (see :mod:`keyrand._registry`) over element streams
-(docs/distributions.md §5.1–§5.5, §6.4): the elementwise ones describe their
-draw with :func:`keyrand._dist_spec.elementwise`; ``multinomial`` finishes its
+(docs/distributions.md §5.1–§5.5, §6.4): the elementwise ones check their
+parameters and describe their draw with :func:`keyrand._dist_spec.draw`;
+``multinomial`` checks its own and finishes its
 blocks with one conditional binomial draw per category. The sample functions
 are in :mod:`keyrand._dists_discrete`.
 """
@@ -13,7 +14,6 @@ are in :mod:`keyrand._dists_discrete`.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -21,16 +21,21 @@ import numpy as np
 from ._backend import Runs
 from ._codes import Dist
 from ._dist_spec import (
+    Checks,
     ShapeLike,
+    block_checks,
     check,
-    elementwise,
-    float_outputs,
+    check_now,
+    draw,
+    finite,
     integer_outputs,
     nonnegative,
+    not_nan,
     output_shape,
     parameter,
     positive,
     probability,
+    within,
 )
 from ._dtypes import float32, to_numpy
 from ._registry import Start, aligned, host_values, sampler
@@ -54,97 +59,60 @@ def max_mean(d: np.dtype) -> float:
     return min(root * root, MAX_MEAN)
 
 
-def _not_nan(x: np.ndarray, fn: str, name: str) -> None:
-    check(~np.isnan(x), fn, name, "a number (not NaN) for integer outputs")
-
-
 def _count(x: np.ndarray, fn: str, name: str, d: np.dtype) -> None:
     """Refuse NaN, negative, non-integral or too large trial counts (ValueError)."""
-    _not_nan(x, fn, name)
+    not_nan(x, fn, name)
     nonnegative(x, fn, name)
-    check(np.floor(x) == x, fn, name, "an integer")
+    within(x, fn, name, "an integer", integer=True)
     top = min(MAX_TRIALS, float(np.iinfo(d).max))
-    check(x <= top, fn, name, f"at most {top:.0f} for dtype {d}")
+    within(x, fn, name, f"at most {top:.0f} for dtype {d}", high=top)
 
 
 def _lam(x: np.ndarray, fn: str, name: str, d: np.dtype) -> None:
-    _not_nan(x, fn, name)
+    not_nan(x, fn, name)
     nonnegative(x, fn, name)
     top = max_mean(d)
-    check(x <= top, fn, name, f"at most {top:.6g} for dtype {d}")
+    within(x, fn, name, f"at most {top:.6g} for dtype {d}", high=top)
 
 
-def _probability(x: np.ndarray, fn: str, name: str, d: np.dtype) -> None:
-    _not_nan(x, fn, name)
+def _probability(x: np.ndarray, fn: str, name: str) -> None:
+    not_nan(x, fn, name)
     probability(x, fn, name)
 
 
-def _successes(x: np.ndarray, fn: str, name: str, d: np.dtype) -> None:
-    _not_nan(x, fn, name)
+def _successes(x: np.ndarray, fn: str, name: str) -> None:
+    not_nan(x, fn, name)
     positive(x, fn, name)
-    check(np.isfinite(x), fn, name, "finite")
+    finite(x, fn, name)
 
 
-def _success_probability(x: np.ndarray, fn: str, name: str, d: np.dtype) -> None:
-    _not_nan(x, fn, name)
-    check((x > 0) & (x <= 1), fn, name, "in (0, 1]")
+def _success_probability(x: np.ndarray, fn: str, name: str) -> None:
+    not_nan(x, fn, name)
+    within(x, fn, name, "in (0, 1]", 0.0, 1.0, open_low=True)
 
 
-def _positive(x: np.ndarray, fn: str, name: str, d: np.dtype) -> None:
-    positive(x, fn, name)
-
-
-def _nonnegative(x: np.ndarray, fn: str, name: str, d: np.dtype) -> None:
-    nonnegative(x, fn, name)
-
-
-def _categories(x: np.ndarray, fn: str, name: str, d: np.dtype) -> None:
-    _probability(x, fn, name, d)
+def _categories(x: np.ndarray, fn: str, name: str) -> None:
+    _probability(x, fn, name)
     check(x.sum(axis=-1) > 0, fn, name, "of positive sum along its last axis")
 
 
-Checks = dict[str, Callable[[np.ndarray, str, str, np.dtype], None]]
+def _trials(d: np.dtype) -> Checks:
+    """The checks of ``binomial`` and ``multinomial`` drawing dtype ``d``."""
+    return {"n": functools.partial(_count, d=d), "p": _probability}
 
 
-def _stand_in(raw: object) -> bool:
-    """True for keyrand.dask's placeholder of a Dask array parameter: zeros of zero strides.
-
-    Its values are unknown when the graph is built; every block checks its own
-    (:func:`_check_block`).
-    """
-    return (isinstance(raw, np.ndarray) and raw.size > 0 and raw.ndim > 0
-            and not any(raw.strides) and not raw.any())
+def _mean(d: np.dtype) -> Checks:
+    """The check of ``poisson``'s mean drawing dtype ``d``."""
+    return {"lam": functools.partial(_lam, d=d)}
 
 
-def _check_now(fn: str, d: np.dtype, checks: Checks, raw: dict[str, object],
-               values: dict[str, np.ndarray]) -> bool:
-    """Check every parameter but Dask's placeholders; True when none was a placeholder."""
-    for name, v in values.items():
-        if not _stand_in(raw[name]):
-            checks[name](v, fn, name, d)
-    return not any(_stand_in(r) for r in raw.values())
-
-
-def _check_block(fn: str, d: np.dtype, checks: Checks, block: Block, values: Any,
-                 **arrays: Any) -> Any:
-    """Check a block's array parameters (the values of Dask arrays arrive here), then pass."""
-    for name, v in arrays.items():
-        checks[name](host_values(v), fn, name, d)
-    return values
-
-
-def _draw(call: Start, dims: tuple[int, ...], d: np.dtype, kind: Dist, checks: Checks,
-          params: dict[str, np.ndarray]) -> DrawSpec:
-    return elementwise(call, dims, d, kind, params,
-                       finish=functools.partial(_check_block, call.fn, d, checks))
-
-
-_POISSON: Checks = {"lam": _lam}
-_BINOMIAL: Checks = {"n": _count, "p": _probability}
-_NEGATIVE_BINOMIAL: Checks = {"n": _successes, "p": _success_probability}
-_NONCENTRAL_CHISQUARE: Checks = {"df": _positive, "nonc": _nonnegative}
-_NONCENTRAL_F: Checks = {"dfnum": _positive, "dfden": _positive, "nonc": _nonnegative}
-_MULTINOMIAL: Checks = {"n": _count, "p": _categories}
+def _fits(fn: str, d: np.dtype, n: np.ndarray, p: np.ndarray) -> None:
+    """Refuse negative binomial parameters whose samples may not fit ``d`` (in memory)."""
+    top = max_mean(d)
+    with np.errstate(over="ignore", divide="ignore"):
+        bound = (1.0 - p) / p * (n + 10.0 * np.sqrt(n) + 40.0)
+    check(bound <= top, fn, "n, p", f"such that (1 − p)/p·(n + 10√n + 40) ≤ {top:.6g} "
+          f"for dtype {d}")
 
 
 @sampler("poisson", arrays=("lam",), broadcasts="shape, lam", cli=True)
@@ -174,14 +142,8 @@ def poisson(lam: object, shape: ShapeLike | None = None, dtype: object = np.int3
         ValueError: ``lam`` negative, NaN or above the dtype's limit, a float dtype, or
             ``lam`` does not broadcast to ``shape``.
     """
-    fn = "poisson"
-    lam_in = parameter(lam, fn, "lam")
-    d = integer_outputs(fn, dtype)
-    call = Start(fn, key, stream)
-    dims = output_shape(shape, fn, lam_in)
-    params = {"lam": lam_in}
-    _check_now(fn, d, _POISSON, {"lam": lam}, params)
-    return _draw(call, dims, d, Dist.POISSON, _POISSON, params)
+    return draw("poisson", Dist.POISSON, shape, dtype, key, stream, _mean, integer=True,
+                lam=lam)
 
 
 @sampler("binomial", arrays=("n", "p"), broadcasts="shape, n, p", cli=True)
@@ -211,15 +173,8 @@ def binomial(n: object, p: object, shape: ShapeLike | None = None, dtype: object
         ValueError: ``n`` not an integer in range, ``p`` outside [0, 1], a NaN parameter,
             a float dtype, or parameters that do not broadcast to ``shape``.
     """
-    fn = "binomial"
-    n_in = parameter(n, fn, "n")
-    p_in = parameter(p, fn, "p")
-    d = integer_outputs(fn, dtype)
-    call = Start(fn, key, stream)
-    dims = output_shape(shape, fn, n_in, p_in)
-    params = {"n": n_in, "p": p_in}
-    _check_now(fn, d, _BINOMIAL, {"n": n, "p": p}, params)
-    return _draw(call, dims, d, Dist.BINOMIAL, _BINOMIAL, params)
+    return draw("binomial", Dist.BINOMIAL, shape, dtype, key, stream, _trials, integer=True,
+                n=n, p=p)
 
 
 @sampler("negative_binomial", arrays=("n", "p"), broadcasts="shape, n, p", cli=True)
@@ -249,20 +204,9 @@ def negative_binomial(n: object, p: object, shape: ShapeLike | None = None,
             so large that samples may not fit the dtype (``(1 − p)/p·(n + 10√n + 40)``
             above :func:`max_mean`), or parameters that do not broadcast to ``shape``.
     """
-    fn = "negative_binomial"
-    n_in = parameter(n, fn, "n")
-    p_in = parameter(p, fn, "p")
-    d = integer_outputs(fn, dtype)
-    call = Start(fn, key, stream)
-    dims = output_shape(shape, fn, n_in, p_in)
-    params = {"n": n_in, "p": p_in}
-    if _check_now(fn, d, _NEGATIVE_BINOMIAL, {"n": n, "p": p}, params):
-        top = max_mean(d)
-        with np.errstate(over="ignore", divide="ignore"):
-            bound = (1.0 - p_in) / p_in * (n_in + 10.0 * np.sqrt(n_in) + 40.0)
-        check(bound <= top, fn, "n, p", f"such that (1 − p)/p·(n + 10√n + 40) ≤ {top:.6g} "
-              f"for dtype {d}")
-    return _draw(call, dims, d, Dist.NEGATIVE_BINOMIAL, _NEGATIVE_BINOMIAL, params)
+    return draw("negative_binomial", Dist.NEGATIVE_BINOMIAL, shape, dtype, key, stream,
+                {"n": _successes, "p": _success_probability}, integer=True, across=_fits,
+                n=n, p=p)
 
 
 @sampler("noncentral_chisquare", arrays=("df", "nonc"), broadcasts="shape, df, nonc",
@@ -294,15 +238,8 @@ def noncentral_chisquare(df: object, nonc: object, shape: ShapeLike | None = Non
         ValueError: ``df ≤ 0``, ``nonc < 0``, an unsupported dtype, or parameters that
             do not broadcast to ``shape``.
     """
-    fn = "noncentral_chisquare"
-    df_in = parameter(df, fn, "df")
-    nonc_in = parameter(nonc, fn, "nonc")
-    d = float_outputs(fn, dtype)
-    call = Start(fn, key, stream)
-    dims = output_shape(shape, fn, df_in, nonc_in)
-    params = {"df": df_in, "nonc": nonc_in}
-    _check_now(fn, d, _NONCENTRAL_CHISQUARE, {"df": df, "nonc": nonc}, params)
-    return _draw(call, dims, d, Dist.NONCENTRAL_CHISQUARE, _NONCENTRAL_CHISQUARE, params)
+    return draw("noncentral_chisquare", Dist.NONCENTRAL_CHISQUARE, shape, dtype, key, stream,
+                {"df": positive, "nonc": nonnegative}, df=df, nonc=nonc)
 
 
 @sampler("noncentral_f", arrays=("dfnum", "dfden", "nonc"),
@@ -333,16 +270,9 @@ def noncentral_f(dfnum: object, dfden: object, nonc: object, shape: ShapeLike | 
         ValueError: ``dfnum ≤ 0``, ``dfden ≤ 0``, ``nonc < 0``, an unsupported dtype, or
             parameters that do not broadcast to ``shape``.
     """
-    fn = "noncentral_f"
-    num_in = parameter(dfnum, fn, "dfnum")
-    den_in = parameter(dfden, fn, "dfden")
-    nonc_in = parameter(nonc, fn, "nonc")
-    d = float_outputs(fn, dtype)
-    call = Start(fn, key, stream)
-    dims = output_shape(shape, fn, num_in, den_in, nonc_in)
-    params = {"dfnum": num_in, "dfden": den_in, "nonc": nonc_in}
-    _check_now(fn, d, _NONCENTRAL_F, {"dfnum": dfnum, "dfden": dfden, "nonc": nonc}, params)
-    return _draw(call, dims, d, Dist.NONCENTRAL_F, _NONCENTRAL_F, params)
+    return draw("noncentral_f", Dist.NONCENTRAL_F, shape, dtype, key, stream,
+                {"dfnum": positive, "dfden": positive, "nonc": nonnegative},
+                dfnum=dfnum, dfden=dfden, nonc=nonc)
 
 
 @sampler("multinomial", arrays=("n", "p"), broadcasts="shape, n, p")
@@ -385,7 +315,8 @@ def multinomial(n: object, p: object, shape: ShapeLike | None = None,
     if p_in.ndim == 0 or p_in.shape[-1] == 0:
         raise ValueError(f"[{fn}] p must have a last axis of at least one category.")
     dims = (*output_shape(shape, fn, n_in, p_in[..., 0]), p_in.shape[-1])
-    _check_now(fn, d, _MULTINOMIAL, {"n": n, "p": p}, {"n": n_in, "p": p_in})
+    checks = {**_trials(d), "p": _categories}
+    check_now(fn, checks, {"n": n_in, "p": p_in})
     call.ready()
     key_ = call.checked_key()
     batch = len(dims) - 1
@@ -394,13 +325,13 @@ def multinomial(n: object, p: object, shape: ShapeLike | None = None,
     step = functools.partial(_multinomial_finish, key_, d)
     return call.spec(dims, d, None, key=key_, finish=step, params=arrays,
                      whole_axes=(len(dims) - 1,),
-                     why="multinomial draws the categories of a row one after another")
+                     why="multinomial draws the categories of a row one after another",
+                     check_param=block_checks(fn, checks))
 
 
 def _multinomial_finish(key: Any, d: np.dtype, block: Block, values: None, n: Any,
                         p: Any) -> Any:
     """Counts of the block's rows: conditional binomials column by column."""
-    _check_block("multinomial", d, _MULTINOMIAL, block, None, n=n, p=p)
     b, extent, runs = block.backend, block.shape, block.runs
     k = extent[-1]
     index = (runs.starts[:, None] + np.arange(runs.run)[None, :]).reshape(-1, k)

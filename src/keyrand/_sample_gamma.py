@@ -1,15 +1,15 @@
 """The gamma family: ``gamma`` and the distributions built from gamma variates.
 
 Prepare functions (see :mod:`keyrand._registry`) over element streams
-(docs/distributions.md §3): each describes its draw with
-:func:`keyrand._dist_spec.elementwise`; the sample functions are in
+(docs/distributions.md §3): each checks its parameters and describes its draw
+with :func:`keyrand._dist_spec.draw` (``dirichlet`` with its own finishing
+step); the sample functions are in
 :mod:`keyrand._dists_base` and ``_dists_gamma``.
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
 
 import numpy as np
 
@@ -19,8 +19,9 @@ from ._codes import Dist
 from ._dist_spec import (
     ShapeLike,
     block_checks,
-    check,
-    elementwise,
+    check_now,
+    draw,
+    finite,
     float_outputs,
     nonnegative,
     output_shape,
@@ -58,30 +59,7 @@ def gamma(a: object, shape: ShapeLike | None = None, dtype: object = float32,
         TypeError: ``a`` is not a real number or array.
         ValueError: ``a < 0``, an unsupported dtype, or ``a`` does not broadcast to ``shape``.
     """
-    return _continuous("gamma", Dist.GAMMA, shape, dtype, key, stream, (("a", nonnegative),),
-                       a=a)
-
-
-def _continuous(fn: str, kind: Dist, shape: ShapeLike | None, dtype: object, key: object,
-                stream: object, checks: tuple[tuple[str, Callable[..., None]], ...] = (),
-                **raw: object) -> DrawSpec:
-    """The DrawSpec of an elementwise continuous draw with parameters ``raw`` (in order).
-
-    Converts every parameter (TypeError) before the key is taken, then checks the
-    shape and ``checks`` (pairs of a parameter name and a ``check(x, fn, name)``).
-    """
-    params = {name: parameter(v, fn, name) for name, v in raw.items()}
-    d = float_outputs(fn, dtype)
-    call = Start(fn, key, stream)
-    dims = output_shape(shape, fn, *params.values())
-    for name, test in checks:
-        test(params[name], fn, name)
-    return elementwise(call, dims, d, kind, params, check_param=block_checks(fn, checks))
-
-
-def _finite(x: np.ndarray, fn: str, name: str) -> None:
-    """Refuse infinite values (ValueError); NaN gives NaN."""
-    check(~np.isinf(x), fn, name, "finite")
+    return draw("gamma", Dist.GAMMA, shape, dtype, key, stream, {"a": nonnegative}, a=a)
 
 
 @sampler("beta", arrays=("a", "b"), broadcasts="shape, a, b", cli=True)
@@ -111,8 +89,8 @@ def beta(a: object, b: object, shape: ShapeLike | None = None, dtype: object = f
         TypeError: a parameter is not a real number or array.
         ValueError: ``a ≤ 0`` or ``b ≤ 0``, an unsupported dtype, or a bad shape.
     """
-    return _continuous("beta", Dist.BETA, shape, dtype, key, stream,
-                       (("a", positive), ("b", positive)), a=a, b=b)
+    return draw("beta", Dist.BETA, shape, dtype, key, stream, {"a": positive, "b": positive},
+                a=a, b=b)
 
 
 @sampler("chisquare", arrays=("df",), broadcasts="shape, df", cli=True)
@@ -138,8 +116,7 @@ def chisquare(df: object, shape: ShapeLike | None = None, dtype: object = float3
         TypeError: ``df`` is not a real number or array.
         ValueError: ``df ≤ 0``, an unsupported dtype, or a bad shape.
     """
-    return _continuous("chisquare", Dist.CHISQUARE, shape, dtype, key, stream,
-                       (("df", positive),), df=df)
+    return draw("chisquare", Dist.CHISQUARE, shape, dtype, key, stream, {"df": positive}, df=df)
 
 
 @sampler("t", arrays=("df",), broadcasts="shape, df", cli=True)
@@ -166,7 +143,7 @@ def t(df: object, shape: ShapeLike | None = None, dtype: object = float32, key: 
         TypeError: ``df`` is not a real number or array.
         ValueError: ``df ≤ 0``, an unsupported dtype, or a bad shape.
     """
-    return _continuous("t", Dist.T, shape, dtype, key, stream, (("df", positive),), df=df)
+    return draw("t", Dist.T, shape, dtype, key, stream, {"df": positive}, df=df)
 
 
 @sampler("f", arrays=("dfnum", "dfden"), broadcasts="shape, dfnum, dfden", cli=True)
@@ -194,8 +171,8 @@ def f(dfnum: object, dfden: object, shape: ShapeLike | None = None, dtype: objec
         TypeError: a parameter is not a real number or array.
         ValueError: a parameter ≤ 0, an unsupported dtype, or a bad shape.
     """
-    return _continuous("f", Dist.F, shape, dtype, key, stream,
-                       (("dfnum", positive), ("dfden", positive)), dfnum=dfnum, dfden=dfden)
+    return draw("f", Dist.F, shape, dtype, key, stream, {"dfnum": positive, "dfden": positive},
+                dfnum=dfnum, dfden=dfden)
 
 
 @sampler("loggamma", arrays=("a",), broadcasts="shape, a", cli=True)
@@ -222,8 +199,7 @@ def loggamma(a: object, shape: ShapeLike | None = None, dtype: object = float32,
         TypeError: ``a`` is not a real number or array.
         ValueError: ``a < 0``, an unsupported dtype, or a bad shape.
     """
-    return _continuous("loggamma", Dist.LOGGAMMA, shape, dtype, key, stream,
-                       (("a", nonnegative),), a=a)
+    return draw("loggamma", Dist.LOGGAMMA, shape, dtype, key, stream, {"a": nonnegative}, a=a)
 
 
 @sampler("generalized_normal", arrays=("p",), broadcasts="shape, p", cli=True)
@@ -251,8 +227,8 @@ def generalized_normal(p: object, shape: ShapeLike | None = None, dtype: object 
         TypeError: ``p`` is not a real number or array.
         ValueError: ``p ≤ 0`` or infinite, an unsupported dtype, or a bad shape.
     """
-    return _continuous("generalized_normal", Dist.GENERALIZED_NORMAL, shape, dtype, key, stream,
-                       (("p", positive), ("p", _finite)), p=p)
+    return draw("generalized_normal", Dist.GENERALIZED_NORMAL, shape, dtype, key, stream,
+                {"p": (positive, finite)}, p=p)
 
 
 @sampler("maxwell", cli=True)
@@ -276,7 +252,7 @@ def maxwell(shape: ShapeLike = (), dtype: object = float32, key: object = None,
     Raises:
         ValueError: an unsupported dtype or negative dimensions.
     """
-    return _continuous("maxwell", Dist.MAXWELL, shape, dtype, key, stream)
+    return draw("maxwell", Dist.MAXWELL, shape, dtype, key, stream, {})
 
 
 @sampler("double_sided_maxwell", arrays=("loc", "scale"), broadcasts="shape, loc, scale",
@@ -305,8 +281,8 @@ def double_sided_maxwell(loc: object = 0.0, scale: object = 1.0,
         TypeError: a parameter is not a real number or array.
         ValueError: ``scale < 0``, an unsupported dtype, or a bad shape.
     """
-    return _continuous("double_sided_maxwell", Dist.DOUBLE_SIDED_MAXWELL, shape, dtype, key,
-                       stream, (("scale", nonnegative),), loc=loc, scale=scale)
+    return draw("double_sided_maxwell", Dist.DOUBLE_SIDED_MAXWELL, shape, dtype, key, stream,
+                {"scale": nonnegative}, loc=loc, scale=scale)
 
 
 
@@ -351,15 +327,16 @@ def dirichlet(alpha: object, shape: ShapeLike | None = None, dtype: object = flo
         raise ValueError(f"[{fn}] alpha must have at least one axis (the event axis last), "
                          "got a scalar.")
     batch = output_shape(shape, fn, np.broadcast_to(al, al.shape)[..., 0])
-    positive(al, fn, "alpha")
-    _finite(al, fn, "alpha")
+    checks = {"alpha": (positive, finite)}
+    check_now(fn, checks, {"alpha": al})
     dims = (*batch, al.shape[-1])
     call.ready()
     check_fits(dims, d, fn)
     k = call.checked_key()
     return call.spec(dims, d, None, key=k, finish=functools.partial(_finish_dirichlet, k),
                      params={"alpha": Param(*aligned("alpha", al, len(dims)))},
-                     whole_axes=(len(dims) - 1,), why=_DIRICHLET_WHY)
+                     whole_axes=(len(dims) - 1,), why=_DIRICHLET_WHY,
+                     check_param=block_checks(fn, checks))
 
 
 def _finish_dirichlet(key: object, block: Block, values: None, alpha: object) -> object:
