@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 import inspect
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -37,10 +37,6 @@ class Sampler:
             (:mod:`keyrand.dask` cuts them into the output's blocks).
         cli: Offered by ``keyrand sample`` (its other arguments are plain numbers).
         hint: What to do instead, when an argument cannot be a Dask array.
-        stand_in: A valid value of each array argument whose values ``prepare``
-            checks (0 where absent): :mod:`keyrand.dask` calls ``prepare`` with it
-            in place of a Dask array's unknown values, and checks the blocks with
-            the DrawSpec's ``check_param``.
     """
 
     name: str
@@ -48,7 +44,6 @@ class Sampler:
     arrays: tuple[str, ...]
     cli: bool
     hint: str
-    stand_in: dict[str, float] = field(default_factory=dict)
 
 
 #: Every sampler by name, in the order they are registered.
@@ -56,7 +51,7 @@ SAMPLERS: dict[str, Sampler] = {}
 
 
 def sampler(name: str, *, arrays: tuple[str, ...] = (), broadcasts: str = "shape",
-            cli: bool = False, hint: str = "", stand_in: dict[str, float] | None = None
+            cli: bool = False, hint: str = ""
             ) -> Callable[[Callable[..., DrawSpec]], Callable[..., Any]]:
     """Register prepare function ``name`` and return its public function.
 
@@ -66,11 +61,10 @@ def sampler(name: str, *, arrays: tuple[str, ...] = (), broadcasts: str = "shape
         broadcasts: The arguments named in its broadcasting errors.
         cli: Offer it in ``keyrand sample``.
         hint: What to do instead, when an argument cannot be a Dask array.
-        stand_in: A valid value of array arguments that 0 is not valid for.
     """
 
     def register(prepare: Callable[..., DrawSpec]) -> Callable[..., Any]:
-        SAMPLERS[name] = Sampler(name, prepare, arrays, cli, hint, dict(stand_in or {}))
+        SAMPLERS[name] = Sampler(name, prepare, arrays, cli, hint)
         _checks.BROADCAST_ARGS[name] = broadcasts
 
         @functools.wraps(prepare)

@@ -59,11 +59,7 @@ class StandIn(np.ndarray):
 
 
 def stand_in(dtype: np.dtype, shape: tuple[int, ...], value: float = 0) -> StandIn:
-    """A :class:`StandIn` of ``dtype`` and ``shape`` (zero strides) holding ``value``.
-
-    ``value`` is 0, or a valid value of the parameter where 0 is not (the sampler's
-    ``stand_in``), so the prepare function's own checks pass on it.
-    """
+    """A :class:`StandIn` of ``dtype`` and ``shape`` (zero strides) holding ``value``."""
     return np.broadcast_to(np.asarray(value, dtype), shape).view(StandIn)
 
 

@@ -20,8 +20,8 @@ with a GPU ``stream`` (or a GPU default device at construction time).
 
 Dask array parameters enter ``prepare`` as zero-stride stand-ins of their
 shape and dtype (0-d ones are computed), so every error is the in-memory
-API's; a stand-in holds 0, or the sampler's valid ``stand_in`` value, and the
-blocks' values are checked by the DrawSpec's ``check_param``. Axes a draw
+API's; value checks skip a stand-in, and the blocks' values are checked by the
+DrawSpec's ``check_param`` as they are computed. Axes a draw
 needs whole (a permutation, the class axis of
 ``categorical``'s Gumbel-max, the event axis of ``multivariate_normal``, a
 key's two words in ``split``) cannot be cut, and chunks that cut them are
@@ -215,7 +215,7 @@ def _stand_ins(fn: str, sampler: Sampler, bound: inspect.BoundArguments
                 continue
             arrays[arg] = v
             lazy.add(arg)
-            bound.arguments[arg] = stand_in(v.dtype, v.shape, sampler.stand_in.get(arg, 0))
+            bound.arguments[arg] = stand_in(v.dtype, v.shape)
         elif arg in sampler.arrays and _is_array(v):
             arrays[arg] = da.from_array(v if isinstance(v, np.ndarray) or type(
                 v).__module__.startswith("cupy") else to_numpy(v), chunks=-1)
