@@ -27,50 +27,68 @@ from ._element_stream import pair_keys
 CHUNK = 1 << 12
 
 
+@njit(cache=True, inline="always", error_model="numpy")
+def _elements(kind, out, keys, key, starts, run, wide, a, b, c, first, stop):
+    # Elements first .. stop-1 of the block, run by run: the inner loop's element
+    # indices are consecutive, so a branch-free sample function vectorizes.
+    sa, sb, sc = a.size > 1, b.size > 1, c.size > 1
+    k = first
+    while k < stop:
+        q = k // run
+        t0 = k - q * run
+        m = min(run - t0, stop - k)
+        i0 = starts[q] + t0
+        for t in range(m):
+            j = k + t
+            out[j] = sample(kind, keys, key, i0 + t, wide, a[j if sa else 0],
+                            b[j if sb else 0], c[j if sc else 0])
+        k += m
+
+
+@njit(cache=True, inline="always", error_model="numpy")
+def _by_width(kind, out, keys, key, starts, run, wide, a, b, c, first, stop):
+    # A straight-line sampler's loop once per uniform width (a constant in each), so
+    # its body has no branch on the width and vectorizes.
+    if wide:
+        _elements(kind, out, keys, key, starts, run, True, a, b, c, first, stop)
+    else:
+        _elements(kind, out, keys, key, starts, run, False, a, b, c, first, stop)
+
+
 @functools.cache
 def _kernels(kind: int):
-    """(parallel, serial) kernels of distribution ``kind`` (a closure constant)."""
-    straight = kind in STRAIGHT
+    """(parallel, serial) kernels of distribution ``kind``.
 
-    @njit(cache=True, inline="always", error_model="numpy")
-    def elements(out, keys, key, starts, run, wide, a, b, c, first, stop):
-        # Elements first .. stop-1 of the block, run by run: the inner loop's element
-        # indices are consecutive, so a branch-free sample function vectorizes.
-        sa, sb, sc = a.size > 1, b.size > 1, c.size > 1
-        k = first
-        while k < stop:
-            q = k // run
-            t0 = k - q * run
-            m = min(run - t0, stop - k)
-            i0 = starts[q] + t0
-            for t in range(m):
-                j = k + t
-                out[j] = sample(kind, keys, key, i0 + t, wide, a[j if sa else 0],
-                                b[j if sb else 0], c[j if sc else 0])
-            k += m
+    Their only closure constant is ``kind``, a plain int (it pickles stably, so
+    every process finds the kernels again in Numba's disk cache), which reaches
+    the sample function as a literal. Straight-line samplers (``STRAIGHT``) get a
+    loop per uniform width; the others one loop (each copy costs compile time).
+    """
+    if kind in STRAIGHT:
 
-    @njit(cache=True, inline="always", error_model="numpy")
-    def chunk(out, keys, key, starts, run, wide, a, b, c, first, stop):
-        # A straight-line sampler gets one loop per uniform width (a constant there), so
-        # its body has no branch on the width; the others keep one loop (compile time).
-        if straight:
-            if wide:
-                elements(out, keys, key, starts, run, True, a, b, c, first, stop)
-            else:
-                elements(out, keys, key, starts, run, False, a, b, c, first, stop)
-        else:
-            elements(out, keys, key, starts, run, wide, a, b, c, first, stop)
+        @njit(cache=True, parallel=True, error_model="numpy")
+        def parallel(out, keys, key, starts, run, wide, a, b, c):
+            n = out.size
+            for t in prange((n + CHUNK - 1) // CHUNK):
+                _by_width(kind, out, keys, key, starts, run, wide, a, b, c, t * CHUNK,
+                          min(n, (t + 1) * CHUNK))
+
+        @njit(cache=True, error_model="numpy")
+        def serial(out, keys, key, starts, run, wide, a, b, c):
+            _by_width(kind, out, keys, key, starts, run, wide, a, b, c, 0, out.size)
+
+        return parallel, serial
 
     @njit(cache=True, parallel=True, error_model="numpy")
     def parallel(out, keys, key, starts, run, wide, a, b, c):
         n = out.size
         for t in prange((n + CHUNK - 1) // CHUNK):
-            chunk(out, keys, key, starts, run, wide, a, b, c, t * CHUNK,
-                  min(n, (t + 1) * CHUNK))
+            _elements(kind, out, keys, key, starts, run, wide, a, b, c, t * CHUNK,
+                      min(n, (t + 1) * CHUNK))
 
     @njit(cache=True, error_model="numpy")
     def serial(out, keys, key, starts, run, wide, a, b, c):
-        chunk(out, keys, key, starts, run, wide, a, b, c, 0, out.size)
+        _elements(kind, out, keys, key, starts, run, wide, a, b, c, 0, out.size)
 
     return parallel, serial
 
