@@ -1,0 +1,113 @@
+"""NIST SP 800-22 rev. 1a on keyrand's raw stream, through the ``nistrng`` package.
+
+The stream of :mod:`keyrand._check_stream` is cut into ``sequences``
+consecutive sequences of ``bits`` bits each (most significant bit of each word
+first), and every test of the suite that is eligible at that length runs on
+each sequence (each test on its own copy: some of nistrng's tests write into
+their input). A test yields one or several p-values per sequence (the serial
+test two, the random excursions eight, ...).
+
+As SP 800-22 §4.2.1 judges a generator by the proportion of sequences that
+pass at α = 0.01, a test FAILED here when its p-values below 0.01 are too
+many for chance: the binomial tail probability of at least that many among
+its ``m`` p-values (each below 0.01 with probability 0.01) is below
+:data:`ALPHA`. Its uniformity (§4.2.2: a chi-square over ten bins of the
+p-values) is reported where ``m >= 55``.
+
+nistrng's random excursions test is left out: it counts a cycle that visits a
+state five times or more in every one of the state's six bins instead of the
+last, so its p-values are far from uniform even for ideal bits (NumPy's PCG64
+fails it as often as any stream).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from . import _check_stream
+from ._check_results import FAILED, PASSED, Row, Section
+
+#: Significance level of the proportion test, per test of the suite.
+ALPHA = 1e-4
+#: The level SP 800-22 tests each sequence at.
+SEQUENCE_ALPHA = 0.01
+
+#: Tests of nistrng that are not run (see the module's docstring).
+LEFT_OUT = ("random_excursion",)
+
+#: How to install the implementation where it is missing.
+INSTALL_HINT = ("the NIST SP 800-22 part needs the nistrng package: pip install 'keyrand[check]'")
+
+
+def _binomial_tail(k: int, n: int, p: float) -> float:
+    """P(K >= k) for K ~ Binomial(n, p)."""
+    from scipy import stats
+
+    return float(stats.binom.sf(k - 1, n, p))
+
+
+def _uniformity(pvalues: np.ndarray) -> float | None:
+    """SP 800-22's uniformity p-value of ``pvalues`` (ten bins), or None below 55 values."""
+    if pvalues.size < 55:
+        return None
+    from scipy import stats
+
+    counts = np.histogram(np.clip(pvalues, 0.0, 1.0), bins=10, range=(0.0, 1.0))[0]
+    return float(stats.chisquare(counts).pvalue)
+
+
+def battery(seed: int, bits: int, sequences: int,
+            progress: Callable[[str], None] | None = None) -> Section:
+    """Run the SP 800-22 suite on ``sequences`` sequences of ``bits`` bits of the stream.
+
+    Args:
+        seed: The stream's seed.
+        bits: Bits per sequence (SP 800-22 suggests 10^6; some tests need more
+            than 10^5 to be eligible).
+        sequences: How many consecutive sequences.
+        progress: Called with each test's name as it ends.
+
+    Returns:
+        One row per test of the suite, with all its p-values.
+    """
+    method = (f"nistrng's SP 800-22 rev. 1a tests on {sequences} consecutive sequence(s) of "
+              f"{bits} bits of the stream. A test FAILED when the number of its p-values below "
+              f"{SEQUENCE_ALPHA} (the per-sequence level of SP 800-22) is improbably large: "
+              f"binomial tail below {ALPHA:g}. The uniformity of its p-values (SP 800-22 "
+              "§4.2.2) is shown where it has at least 55. nistrng's random excursions test is "
+              "left out: it miscounts cycles that visit a state five times or more, so its "
+              "p-values are not uniform even for ideal bits.")
+    section = Section("NIST SP 800-22", method)
+    try:
+        import nistrng
+    except ImportError:
+        section.skipped = INSTALL_HINT
+        return section
+    everything = _check_stream.bit_array(seed, bits * sequences).reshape(sequences, bits)
+    battery_ = nistrng.SP800_22R1A_BATTERY
+    found: dict[str, list[float]] = {}
+    for sequence in everything:
+        eligible = nistrng.check_eligibility_all_battery(sequence.copy(), battery_)
+        for name, test in eligible.items():
+            if name in LEFT_OUT:
+                continue
+            with np.errstate(all="ignore"):
+                result, _ = test.run(sequence.copy())
+            # Result.score is the mean of a test's p-values; the p-values are its _score_list.
+            scores = np.atleast_1d(getattr(result, "_score_list", result.score))
+            found.setdefault(name, []).extend(scores.astype(np.float64).tolist())
+            if progress is not None:
+                progress(f"NIST {name}")
+    for name, values in found.items():
+        p = np.asarray(values, np.float64)
+        low = int((p < SEQUENCE_ALPHA).sum())
+        tail = _binomial_tail(low, p.size, SEQUENCE_ALPHA)
+        uniform = _uniformity(p)
+        verdict = FAILED if tail < ALPHA or (uniform is not None and uniform < ALPHA) else PASSED
+        shown = "" if uniform is None else f"; uniformity p={uniform:.4f}"
+        section.rows.append(Row(name, f"{sequences}×{bits} bits", tuple(values), verdict,
+                                f"{p.size - low}/{p.size} p-values ≥ {SEQUENCE_ALPHA}, "
+                                f"binomial tail {tail:.3g}{shown}"))
+    return section
