@@ -4,9 +4,9 @@ dieharder reads the stream of :mod:`keyrand._check_stream` as raw 32-bit words
 on its standard input (``-g 200``, ``stdin_input_raw``), fed block by block by
 a thread. Its verdict for a p-value ``p`` is FAILED when ``p < 1e-6`` or
 ``p > 1 − 1e-6``, WEAK when ``p < 0.005`` or ``p > 0.995``, PASSED otherwise.
-Every WEAK test is run again alone in dieharder's resolve mode (``-Y 1``:
-more p-samples until the result is PASSED or FAILED) on a fresh region of the
-stream, and the row records how it ended.
+Every WEAK test is run again alone, with its p-samples, in dieharder's resolve
+mode (``-Y 1``: more p-samples until the result is PASSED or FAILED) on a
+fresh region of the stream, and the row records how it ended.
 
 Each run reads its own region of the stream: run ``r`` starts at block
 ``r · REGION_BLOCKS`` (2^44 words apart, far more than any dieharder test
@@ -218,16 +218,21 @@ def battery(seed: int, quick: bool, stream: object = None,
     region = 0
     text = ""
     first: list[Result] = []
+    outputs: list[str] = []
     for args in runs:
         text, lines = run(args, seed, region, stream, report)
+        outputs.append(f"# region {region}: dieharder -g 200 {' '.join(args)}\n{text}")
         region += 1
         first.extend(lines)
     for result in first:
         if result.verdict != WEAK:
             section.rows.append(_row(result, ""))
             continue
-        again_args = ["-d", result.name, "-Y", "1", "-n", str(result.ntup)]
-        _, again = run(again_args, seed, region, stream, report)
+        again_args = ["-d", result.name, "-Y", "1", "-n", str(result.ntup),
+                      "-p", str(result.psamples)]
+        again_text, again = run(again_args, seed, region, stream, report)
+        outputs.append(f"# region {region}: dieharder -g 200 {' '.join(again_args)}\n"
+                       f"{again_text}")
         region += 1
         end = final_results(first, again, result)
         if end is None:
@@ -237,4 +242,5 @@ def battery(seed: int, quick: bool, stream: object = None,
         section.rows.append(_row(result, f"WEAK (p={result.pvalue:.6f}), re-run with -Y 1: "
                                          f"{end.verdict} at psamples={end.psamples}, "
                                          f"p={end.pvalue:.6f}", verdict))
+    section.files["dieharder.txt"] = "\n".join(outputs)
     return section, version(text)

@@ -11,8 +11,10 @@ As SP 800-22 §4.2.1 judges a generator by the proportion of sequences that
 pass at α = 0.01, a test FAILED here when its p-values below 0.01 are too
 many for chance: the binomial tail probability of at least that many among
 its ``m`` p-values (each below 0.01 with probability 0.01) is below
-:data:`ALPHA`. Its uniformity (§4.2.2: a chi-square over ten bins of the
-p-values) is reported where ``m >= 55``.
+:data:`ALPHA`, or when its smallest p-value is below ``ALPHA / m`` (which
+decides where there are too few sequences for a proportion). Its uniformity
+(§4.2.2: a chi-square over ten bins of the p-values) is reported where
+``m >= 55``.
 
 nistrng's random excursions test is left out: it counts a cycle that visits a
 state five times or more in every one of the state's six bins instead of the
@@ -75,7 +77,8 @@ def battery(seed: int, bits: int, sequences: int,
     method = (f"nistrng's SP 800-22 rev. 1a tests on {sequences} consecutive sequence(s) of "
               f"{bits} bits of the stream. A test FAILED when the number of its p-values below "
               f"{SEQUENCE_ALPHA} (the per-sequence level of SP 800-22) is improbably large: "
-              f"binomial tail below {ALPHA:g}. The uniformity of its p-values (SP 800-22 "
+              f"binomial tail below {ALPHA:g}, or its smallest p-value is below {ALPHA:g} "
+              f"over its number of p-values. The uniformity of its p-values (SP 800-22 "
               "§4.2.2) is shown where it has at least 55. nistrng's random excursions test is "
               "left out: it miscounts cycles that visit a state five times or more, so its "
               "p-values are not uniform even for ideal bits.")
@@ -105,7 +108,9 @@ def battery(seed: int, bits: int, sequences: int,
         low = int((p < SEQUENCE_ALPHA).sum())
         tail = _binomial_tail(low, p.size, SEQUENCE_ALPHA)
         uniform = _uniformity(p)
-        verdict = FAILED if tail < ALPHA or (uniform is not None and uniform < ALPHA) else PASSED
+        smallest = float(p.min())
+        verdict = (FAILED if tail < ALPHA or smallest < ALPHA / p.size
+                   or (uniform is not None and uniform < ALPHA) else PASSED)
         shown = "" if uniform is None else f"; uniformity p={uniform:.4f}"
         section.rows.append(Row(name, f"{sequences}×{bits} bits", tuple(values), verdict,
                                 f"{p.size - low}/{p.size} p-values ≥ {SEQUENCE_ALPHA}, "

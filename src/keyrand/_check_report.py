@@ -202,13 +202,15 @@ def _stream_text(seed: int) -> list[str]:
     ]
 
 
-def render(sections: Sequence[Section], run: Run, figures: dict[str, list[str]]) -> str:
+def render(sections: Sequence[Section], run: Run, figures: dict[str, list[str]],
+           files: dict[str, list[str]] | None = None) -> str:
     """The report's Markdown.
 
     Args:
         sections: The parts of the check, in order.
         run: The run's command line, versions and settings.
         figures: Section title → the figure files (relative to the report) it shows.
+        files: Section title → the text files (relative to the report) it links.
 
     Returns:
         The text of ``quality.md``.
@@ -255,6 +257,8 @@ def render(sections: Sequence[Section], run: Run, figures: dict[str, list[str]])
             lines += [f"Not run: {section.skipped}", ""]
             continue
         lines += [section.method, ""]
+        for kept in (files or {}).get(section.title, []):
+            lines += [f"The program's own output: [{kept}]({kept}).", ""]
         for fig in figures.get(section.title, []):
             lines += [f"![{section.title}]({fig})", ""]
         lines += [*_table(section), ""]
@@ -275,6 +279,7 @@ def write(folder: str, sections: Sequence[Section], run: Run) -> str:
     figures_dir = os.path.join(folder, NAME)
     os.makedirs(figures_dir, exist_ok=True)
     figures: dict[str, list[str]] = {}
+    shown_files: dict[str, list[str]] = {}
     for section in sections:
         if section.skipped:
             continue
@@ -284,10 +289,14 @@ def write(folder: str, sections: Sequence[Section], run: Run) -> str:
                 file = f"{_slug(section.title)}-{family}.png"
                 _draw_family(os.path.join(figures_dir, file), names, section.data)
                 shown.append(f"{NAME}/{file}")
+        for name, text in section.files.items():
+            with open(os.path.join(figures_dir, name), "w", encoding="utf-8") as fh:
+                fh.write(text)
+            shown_files.setdefault(section.title, []).append(f"{NAME}/{name}")
         file = f"pvalues-{_slug(section.title)}.png"
         if _draw_pvalues(os.path.join(figures_dir, file), section):
             shown.insert(0, f"{NAME}/{file}")
     path = os.path.join(folder, f"{NAME}.md")
     with open(path, "w", encoding="utf-8") as fh:
-        fh.write(render(sections, run, figures))
+        fh.write(render(sections, run, figures, shown_files))
     return path

@@ -44,6 +44,8 @@ class Section:
         rows: Its tests.
         skipped: Why the section did not run, or ``""``.
         data: Samples kept for the figures, by row name and case.
+        files: Text files the report keeps beside it (name → contents), such as
+            dieharder's own output.
     """
 
     title: str
@@ -51,6 +53,7 @@ class Section:
     rows: list[Row] = field(default_factory=list)
     skipped: str = ""
     data: dict[str, object] = field(default_factory=dict)
+    files: dict[str, str] = field(default_factory=dict)
 
     def count(self, verdict: str) -> int:
         """The number of rows with ``verdict``."""
