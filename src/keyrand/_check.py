@@ -117,7 +117,7 @@ def run(options: Options, log=None) -> tuple[list[Section], int]:
     thread = threading.Thread(target=dieharder, daemon=True)
     thread.start()
     say(f"NIST SP 800-22 on {sequences} sequence(s) of {bits} bits")
-    nist = _check_nist.battery(options.seed, bits, sequences, tick)
+    nist = _check_nist.battery(options.seed, bits, sequences, tick, stream)
     say(f"goodness of fit, {size} draws per test")
     gof = _check_stats.goodness_of_fit(options.seed, size, options.quick, stream, FAMILY_ALPHA,
                                        tick)

@@ -61,7 +61,7 @@ def _uniformity(pvalues: np.ndarray) -> float | None:
 
 
 def battery(seed: int, bits: int, sequences: int,
-            progress: Callable[[str], None] | None = None) -> Section:
+            progress: Callable[[str], None] | None = None, stream: object = None) -> Section:
     """Run the SP 800-22 suite on ``sequences`` sequences of ``bits`` bits of the stream.
 
     Args:
@@ -70,6 +70,7 @@ def battery(seed: int, bits: int, sequences: int,
             than 10^5 to be eligible).
         sequences: How many consecutive sequences.
         progress: Called with each test's name as it ends.
+        stream: Where the stream's words are drawn.
 
     Returns:
         One row per test of the suite, with all its p-values.
@@ -88,7 +89,7 @@ def battery(seed: int, bits: int, sequences: int,
     except ImportError:
         section.skipped = INSTALL_HINT
         return section
-    everything = _check_stream.bit_array(seed, bits * sequences).reshape(sequences, bits)
+    everything = _check_stream.bit_array(seed, bits * sequences, stream).reshape(sequences, bits)
     battery_ = nistrng.SP800_22R1A_BATTERY
     found: dict[str, list[float]] = {}
     for sequence in everything:

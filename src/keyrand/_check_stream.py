@@ -86,16 +86,17 @@ def words(seed: int, count: int, stream: object = None) -> np.ndarray:
     return np.concatenate(parts) if parts else np.empty(0, np.uint32)
 
 
-def bit_array(seed: int, count: int) -> np.ndarray:
+def bit_array(seed: int, count: int, stream: object = None) -> np.ndarray:
     """The first ``count`` bits of the stream, most significant bit of each word first.
 
     Args:
         seed: The stream's seed.
         count: How many bits.
+        stream: Where to draw.
 
     Returns:
         An int64 array of zeros and ones (the form NIST SP 800-22 tests read).
     """
-    w = words(seed, -(-count // 32))
+    w = words(seed, -(-count // 32), stream)
     as_bytes = w.astype(">u4").view(np.uint8)
     return np.unpackbits(as_bytes)[:count].astype(np.int64)
