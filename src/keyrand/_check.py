@@ -24,7 +24,8 @@ from ._check_results import Section
 
 #: Draws per goodness-of-fit test: a full run, a quick run.
 FULL_SIZE, QUICK_SIZE = 1_000_000, 20_000
-#: NIST SP 800-22: (bits per sequence, sequences) of a full and of a quick run.
+#: NIST SP 800-22: (bits per sequence, sequences) of a full run at FULL_SIZE (a smaller
+#: --size reads proportionally fewer sequences, at least one) and of a quick run.
 FULL_NIST, QUICK_NIST = (1_000_000, 4), (50_000, 1)
 #: Significance level of each statistical section (Bonferroni-split over its tests).
 FAMILY_ALPHA = 1e-3
@@ -90,6 +91,8 @@ def run(options: Options, log=None) -> tuple[list[Section], int]:
     started = time.monotonic()
     size = options.size or (QUICK_SIZE if options.quick else FULL_SIZE)
     bits, sequences = QUICK_NIST if options.quick else FULL_NIST
+    if not options.quick:
+        sequences = max(1, round(sequences * size / FULL_SIZE))
     stream = None
     if options.stream == "gpu":
         from ._devices import gpu

@@ -86,6 +86,14 @@ def _column(j: int) -> Callable[[np.ndarray], np.ndarray]:
     return reduce
 
 
+def _wrapped(mu: float) -> Callable[[np.ndarray], np.ndarray]:
+    def reduce(x: np.ndarray) -> np.ndarray:
+        d = np.asarray(x, np.float64).reshape(-1) - mu
+        return (d + np.pi) % (2.0 * np.pi) - np.pi
+
+    return reduce
+
+
 def _cases() -> list[Case]:
     from scipy import stats as st
 
@@ -163,8 +171,11 @@ def _cases() -> list[Case]:
                       {"left": -1.0, "mode": -1.0, "right": 1.0}])
     c += _continuous("wald", lambda mean, scale: st.invgauss(mean / scale, scale=scale),
                      [{"mean": 1.0, "scale": 2.0}, {"mean": 3.0, "scale": 0.5}])
-    c += _continuous("vonmises", lambda mu, kappa: st.vonmises(kappa, loc=mu),
-                     [{"mu": 0.0, "kappa": 4.0}, {"mu": 1.0, "kappa": 0.5}])
+    # von Mises draws lie in [-π, π]: their offset from mu, wrapped into [-π, π), follows
+    # scipy's vonmises(kappa) (whose loc shifts the support instead of wrapping).
+    for p in ({"mu": 0.0, "kappa": 4.0}, {"mu": 1.0, "kappa": 0.5}):
+        c.append(Case("vonmises", _label(p) + ", x − mu wrapped", _scalar("vonmises", **p),
+                      st.vonmises(p["kappa"]), False, _wrapped(p["mu"])))
     c += _continuous("gamma", lambda a: st.gamma(a), [{"a": 2.5}, {"a": 0.3}, {"a": 30.0}])
     c += _continuous("beta", lambda a, b: st.beta(a, b),
                      [{"a": 2.0, "b": 3.0}, {"a": 0.5, "b": 0.5}])

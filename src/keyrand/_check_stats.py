@@ -3,11 +3,11 @@
 * **Goodness of fit**: each case of :mod:`keyrand._check_cases` in each
   dtype: ``n`` draws under their own key, Kolmogorov–Smirnov against the
   case's continuous law or a chi-square over pooled bins (each expected to
-  hold at least 20 draws) against its discrete law. Half-precision draws
-  (float16, bfloat16) are rounded to a grid whose step ``h`` moves the
-  empirical CDF by up to ``f·h``, so they are tested at most
-  :data:`LOW_PRECISION_DRAWS` at a time, where that shift stays well below
-  the test's resolution.
+  hold at least 20 draws) against its discrete law. A draw is the law's
+  variate rounded to its dtype's grid, so the KS test compares it with the
+  law so rounded (:func:`ks_pvalue`); half-precision draws (float16,
+  bfloat16), whose grids are coarse, are tested at most
+  :data:`LOW_PRECISION_DRAWS` at a time.
 * **Independence**: uniform draws under sibling keys of ``split``, under a
   key and its child, and under ``fold_in`` neighbours: Pearson's correlation
   (``r·√n`` is standard normal under independence) and the two-sample
@@ -53,13 +53,36 @@ def to_host(x: object) -> np.ndarray:
 
 
 def ks_pvalue(sample: np.ndarray, law: object) -> float:
-    """Kolmogorov–Smirnov p-value of ``sample`` against ``law``'s CDF (NaN fails)."""
+    """Kolmogorov–Smirnov p-value of ``sample`` against ``law`` rounded to the sample's dtype.
+
+    A draw in a float dtype is the law's variate rounded to that dtype's grid,
+    so its CDF at a grid value ``v`` is ``F((v + v⁺) / 2)`` and just below it
+    ``F((v⁻ + v) / 2)`` (``v⁻``, ``v⁺`` the neighbouring grid values). The
+    statistic is the largest gap between the empirical CDF and that rounded
+    law at both sides of each value drawn; its p-value is Kolmogorov's
+    (conservative for a law with atoms). In float64 this is the usual test. A
+    NaN fails.
+    """
     from scipy import stats
 
-    x = np.asarray(sample, np.float64).reshape(-1)
-    if np.isnan(x).any():
+    x = np.asarray(sample).reshape(-1)
+    if np.isnan(x.astype(np.float64)).any():
         return 0.0
-    return float(stats.kstest(x, law.cdf).pvalue)
+    if x.dtype.kind != "f" and x.dtype.name != "bfloat16":
+        x = x.astype(np.float64)
+    values, counts = np.unique(x, return_counts=True)
+    up = np.nextafter(values, np.array(np.inf, values.dtype)).astype(np.float64)
+    down = np.nextafter(values, np.array(-np.inf, values.dtype)).astype(np.float64)
+    v = values.astype(np.float64)
+    with np.errstate(invalid="ignore", over="ignore"):
+        high = np.asarray(law.cdf(np.where(np.isfinite(v), (v + up) / 2.0, v)), np.float64)
+        low = np.asarray(law.cdf(np.where(np.isfinite(v), (down + v) / 2.0, v)), np.float64)
+    n = x.size
+    above = np.cumsum(counts) / n
+    below = above - counts / n
+    low = np.where(np.isneginf(v), 0.0, low)
+    gap = max(float(np.max(np.abs(above - high))), float(np.max(np.abs(below - low))))
+    return float(stats.kstwo.sf(gap, n))
 
 
 def chi2_pvalue(sample: np.ndarray, law: object) -> float:

@@ -231,7 +231,8 @@ def _check_parser(sub: argparse._SubParsersAction) -> None:
                        help="write DIR/quality.md and its figures (needs matplotlib)")
     check.add_argument("--dieharder-scale", type=_positive_float, default=1.0, metavar="X",
                        help="multiply the p-samples of dieharder's full battery by X "
-                            "(dieharder -m; below 1 is faster and less sensitive; default 1)")
+                            "(dieharder -m; below 1 is faster but its p-values lean toward 1, "
+                            "giving spurious WEAK/FAILED results; default 1)")
 
 
 def _run_check(args: argparse.Namespace, argv: Sequence[str]) -> int:
