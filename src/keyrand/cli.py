@@ -1,4 +1,8 @@
-"""The keyrand command: 'keyrand demo' and 'keyrand sample'.
+"""The keyrand command: 'keyrand demo', 'keyrand sample' and 'keyrand check'.
+
+``keyrand check`` (:mod:`keyrand._check`) runs dieharder, NIST SP 800-22 and
+goodness-of-fit, independence and chunking checks on keyrand's streams, and
+writes a report with figures.
 
 ``keyrand sample`` writes a draw to a ``.npy`` file block by block, in
 bounded memory: each block is :func:`keyrand.samplers.sample_range` of the
@@ -41,6 +45,7 @@ keyrand: MLX's mlx.core.random, bit for bit, on NumPy.
 
   keyrand demo      show keys, splits and draws (and compare them with MLX if installed)
   keyrand sample    write a draw to a .npy file, in bounded memory
+  keyrand check     test keyrand's streams (dieharder, NIST SP 800-22, goodness of fit)
 
 Run 'keyrand sample --help' for the samplers and their parameters."""
 
@@ -53,6 +58,17 @@ over it at the end; on an error or an interrupt (Ctrl-C, SIGTERM) the temporary 
 is removed and an earlier file of that name is left as it was.
 
 exit status: 0 written, 1 not written (error), 2 bad arguments, 130 interrupted"""
+
+_CHECK_DESCRIPTION = """\
+Run independent test batteries on keyrand's streams and report every p-value:
+dieharder on the raw 32-bit stream (skipped, with how to install it, where dieharder
+is missing; WEAK results re-run in resolve mode), NIST SP 800-22, goodness of fit of
+every sampler against scipy.stats in every float dtype, independence of split and
+fold_in keys, chunk invariance on Dask, and with --stream gpu the GPU against the CPU.
+With --report DIR, writes DIR/quality.md and its figures in DIR/quality/.
+
+exit status: 0 every test passed, 1 a test FAILED (or an error), 2 bad arguments or
+a part that cannot run here (--stream gpu without a GPU, --report without matplotlib)"""
 
 _BFLOAT16_HINT = "read it back with: np.load({path!r}).view(ml_dtypes.bfloat16)"
 
@@ -159,7 +175,7 @@ def _name_value(text: str) -> tuple[str, str]:
 def _parser() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
     parser = argparse.ArgumentParser(prog="keyrand", description=_DESCRIPTION,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    sub = parser.add_subparsers(dest="command", required=True, metavar="{demo,sample}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="{demo,sample,check}")
     sub.add_parser("demo", help="show keys, splits and reproducible draws (vs MLX if installed)",
                    description="Show keys, splits and draws of every sampler, and compare "
                                "them with MLX when MLX is installed.")
@@ -184,7 +200,63 @@ def _parser() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
     sample.add_argument("--block", type=_positive_int, default=1 << 24, metavar="N",
                         help="elements drawn and written at a time: memory is about N "
                              "elements (default: %(default)s)")
+    _check_parser(sub)
     return parser, sample
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expects a positive number, got {text!r}") from None
+    if not value > 0 or not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"expects a positive number, got {text}")
+    return value
+
+
+def _check_parser(sub: argparse._SubParsersAction) -> None:
+    check = sub.add_parser("check", help="test keyrand's streams and write a quality report",
+                           description=_CHECK_DESCRIPTION,
+                           formatter_class=argparse.RawDescriptionHelpFormatter)
+    check.add_argument("--seed", type=int, default=0,
+                       help="seed of every stream tested (default: %(default)s)")
+    check.add_argument("--stream", choices=("cpu", "gpu"), default="cpu",
+                       help="draw on the CPU or the GPU (default: %(default)s)")
+    check.add_argument("--size", type=_positive_int, default=None, metavar="N",
+                       help="draws per goodness-of-fit and independence test (default: "
+                            "1000000, --quick: 20000)")
+    check.add_argument("--quick", action="store_true",
+                       help="one parameter set per sampler, a few dieharder tests, a short "
+                            "NIST sample: about a minute (CI)")
+    check.add_argument("--report", metavar="DIR", default=None,
+                       help="write DIR/quality.md and its figures (needs matplotlib)")
+    check.add_argument("--dieharder-scale", type=_positive_float, default=1.0, metavar="X",
+                       help="multiply the p-samples of dieharder's full battery by X "
+                            "(dieharder -m; below 1 is faster but its p-values lean toward 1, "
+                            "giving spurious WEAK/FAILED results; default 1)")
+
+
+def _run_check(args: argparse.Namespace, argv: Sequence[str]) -> int:
+    from . import _check, _check_report
+
+    problem = _check.gpu_problem(args.stream)
+    if problem is not None:
+        print(f"keyrand check: error: {problem}", file=sys.stderr)
+        return 2
+    if args.report is not None:
+        try:
+            _check_report.require_matplotlib()
+        except ImportError as err:
+            print(f"keyrand check: error: {err}", file=sys.stderr)
+            return 2
+    options = _check.Options(seed=args.seed, stream=args.stream, size=args.size,
+                             quick=args.quick, report=args.report,
+                             dieharder_scale=args.dieharder_scale,
+                             command=_check.command_line(list(argv)))
+    sections, status = _check.run(options)
+    print(_check.summary(sections))
+    print("keyrand check: " + ("FAILED" if status else "passed"))
+    return status
 
 
 def _number(name: str, text: str, param: inspect.Parameter) -> float | int:
@@ -359,15 +431,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         argv: Arguments (defaults to ``sys.argv[1:]``).
 
     Returns:
-        Process exit status: 0 done, 1 error (nothing written), 2 bad
-        arguments, 130 interrupted (nothing written).
+        Process exit status: 0 done, 1 error (nothing written) or a failed
+        check, 2 bad arguments, 130 interrupted (nothing written).
     """
     parser, sample = _parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
     args = parser.parse_args(argv)
     try:
         with _interrupts():
             if args.command == "demo":
                 return _demo()
+            if args.command == "check":
+                return _run_check(args, argv)
             try:
                 kwargs = _sampler_kwargs(args)
             except ValueError as err:
