@@ -139,6 +139,13 @@ def _dtype_name(dtype: str | None, out: np.ndarray) -> str:
     return dtype if dtype is not None else out.dtype.name
 
 
+def _dtypes_of(case: _check_cases.Case, quick: bool) -> tuple:
+    """The dtypes a case is drawn in: a quick run keeps fewer of the float dtypes."""
+    if quick and case.dtypes == _check_cases.FLOAT_DTYPES:
+        return _check_cases.QUICK_FLOAT_DTYPES
+    return case.dtypes
+
+
 def goodness_of_fit(seed: int, n: int, quick: bool, stream: object,
                     family_alpha: float, tick: Callable[[str], None]) -> Section:
     """Test every case of every sampler against its law in every dtype it offers.
@@ -157,10 +164,7 @@ def goodness_of_fit(seed: int, n: int, quick: bool, stream: object,
     section = Section("Goodness of fit", "")
     for case in _check_cases.cases(quick):
         fn = getattr(samplers, case.name)
-        dtypes = case.dtypes
-        if quick and dtypes == _check_cases.FLOAT_DTYPES:
-            dtypes = _check_cases.QUICK_FLOAT_DTYPES
-        for dtype in dtypes:
+        for dtype in _dtypes_of(case, quick):
             size = n if dtype not in ("float16", "bfloat16") else min(n, LOW_PRECISION_DRAWS)
             tag = f"{case.name}|{case.label}|{dtype}"
             wanted = None if dtype is None else _dtypes.as_dtype(dtype, "check")
@@ -310,10 +314,7 @@ def gpu_against_cpu(seed: int, n: int, quick: bool, tick: Callable[[str], None])
                             f"{sum(rows)}/4 blocks equal"))
     for case in _check_cases.cases(quick):
         fn = getattr(samplers, case.name)
-        dtypes = case.dtypes
-        if quick and dtypes == _check_cases.FLOAT_DTYPES:
-            dtypes = _check_cases.QUICK_FLOAT_DTYPES
-        for dtype in dtypes:
+        for dtype in _dtypes_of(case, quick):
             tag = f"{case.name}|{case.label}|{dtype}"
             wanted = None if dtype is None else _dtypes.as_dtype(dtype, "check")
             key = case_key(seed, tag)
