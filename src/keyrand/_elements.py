@@ -59,25 +59,32 @@ def _by_width(kind, out, keys, key, starts, run, wide, a, b, c, first, stop):
 def _kernels(kind: int):
     """(parallel, serial) kernels of distribution ``kind``.
 
-    Their only closure constant is ``kind``, a plain int (it pickles stably, so
-    every process finds the kernels again in Numba's disk cache), which reaches
-    the sample function as a literal. Straight-line samplers (``STRAIGHT``) get a
-    loop per uniform width; the others one loop (each copy costs compile time).
+    Their closure constants are ``kind`` and ``straight``, a plain int and bool
+    (they pickle stably, so every process finds the kernels again in Numba's disk
+    cache); ``kind`` reaches the sample function as a literal. Straight-line
+    samplers (``STRAIGHT``) get a loop per uniform width; the others one loop
+    (each copy costs compile time).
     """
-    if kind in STRAIGHT:
+    straight = kind in STRAIGHT
 
-        @njit(cache=True, parallel=True, error_model="numpy")
-        def parallel(out, keys, key, starts, run, wide, a, b, c):
-            n = out.size
-            for t in prange((n + CHUNK - 1) // CHUNK):
-                _by_width(kind, out, keys, key, starts, run, wide, a, b, c, t * CHUNK,
-                          min(n, (t + 1) * CHUNK))
+    @njit(cache=True, parallel=True, error_model="numpy")
+    def parallel(out, keys, key, starts, run, wide, a, b, c):
+        n = out.size
+        for t in prange((n + CHUNK - 1) // CHUNK):
+            first, stop = t * CHUNK, min(n, (t + 1) * CHUNK)
+            if straight:  # a closure constant: Numba prunes the other branch
+                _by_width(kind, out, keys, key, starts, run, wide, a, b, c, first, stop)
+            else:
+                _elements(kind, out, keys, key, starts, run, wide, a, b, c, first, stop)
 
-        @njit(cache=True, error_model="numpy")
-        def serial(out, keys, key, starts, run, wide, a, b, c):
+    @njit(cache=True, error_model="numpy")
+    def serial(out, keys, key, starts, run, wide, a, b, c):
+        if straight:
             _by_width(kind, out, keys, key, starts, run, wide, a, b, c, 0, out.size)
+        else:
+            _elements(kind, out, keys, key, starts, run, wide, a, b, c, 0, out.size)
 
-        return parallel, serial
+    return parallel, serial
 
     @njit(cache=True, parallel=True, error_model="numpy")
     def parallel(out, keys, key, starts, run, wide, a, b, c):
